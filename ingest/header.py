@@ -129,7 +129,6 @@ PROVINCES = frozenset(
 #: 12/10/2021 của Ban Thường vụ Tỉnh ủy về thực hiện Kết luận số 13-KL/TW", which is what 004
 #: is (a Ban Thường vụ Tỉnh ủy programme implementing Kết luận 13-KL/TW). Public record, not
 #: text evidence, so it is the last resort after issuer, place and "tỉnh X" mentions.
-KNOWN_SIGNER_PROVINCE = {"Đặng Ngọc Huy": "Quảng Ngãi"}
 
 
 @dataclass(frozen=True)
@@ -188,6 +187,24 @@ def _province_in(text: str) -> str:
         if name in PROVINCES:
             return name
     return ""
+
+
+_DRAFT = re.compile(r"^\s*DỰ\s+THẢO\b")
+
+
+def _signer_title(trailer: list[str], signer: str) -> str:
+    """The capitalised lines right above the signer's name, e.g. "TM. ỦY BAN NHÂN DÂN / KT.
+    CHỦ TỊCH / PHÓ CHỦ TỊCH"; they say in what capacity the plan was signed."""
+    if not signer or signer not in trailer:
+        return ""
+    lines: list[str] = []
+    for line in reversed(trailer[: trailer.index(signer)]):
+        if not line.strip():
+            continue
+        if not is_caps_line(line):
+            break
+        lines.append(line.strip())
+    return " / ".join(reversed(lines))
 
 
 def _recipients(trailer: list[str]) -> tuple[str, ...]:
@@ -276,9 +293,6 @@ def read_meta(
             p for x in re.finditer(PROVINCE_AFTER, full_text) if (p := _province_in(x.group(0)))
         )
         province = mentions.most_common(1)[0][0] if mentions else ""
-    if not province and signer in KNOWN_SIGNER_PROVINCE:
-        province = KNOWN_SIGNER_PROVINCE[signer]
-        note = "; ".join(x for x in (note, f"province from the signer ({signer})") if x)
     if not issuer and number.endswith("-UBND") and province:
         issuer = f"Ủy ban nhân dân tỉnh {province}"
     if province and province not in issuer and re.search(r"(?:tỉnh|Tỉnh ủy)$", issuer):
@@ -295,6 +309,8 @@ def read_meta(
         date_text=date_text,
         year=year,
         signer=signer,
+        signer_title=_signer_title(trailer, signer),
+        status="Dự thảo" if any(_DRAFT.match(x) for x in layout.header + layout.extras) else "",
         recipients=_recipients(trailer),
         title_note=note,
         source_path=source_path,
@@ -302,4 +318,4 @@ def read_meta(
     )
 
 
-__all__ = ["KNOWN_SIGNER_PROVINCE", "Layout", "is_person_name", "read_meta", "type_name"]
+__all__ = ["Layout", "is_person_name", "read_meta", "type_name"]

@@ -3,7 +3,7 @@ the file: the parsed document, its task records and its chunks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.types import Chunk, ParsedDocument, Task
@@ -44,8 +44,16 @@ def doc_id_for(path: Path) -> str:
 def parse_path(path: Path) -> ParsedFile:
     """Load a .txt/.md/.docx/.pdf file and parse it. Raises BadDocument for unreadable files."""
     from ingest.load import load_text
+    from ingest.sidecar import apply_sidecar, read_sidecar
 
     loaded = load_text(path)
-    return parse_text(
+    overrides = read_sidecar(path)
+    parsed = parse_text(
         loaded.text, doc_id_for(path), source_path=str(path), source_format=loaded.source_format
     )
+    if not overrides:
+        return parsed
+    document = replace(
+        parsed.document, meta=apply_sidecar(parsed.document.meta, overrides)
+    )
+    return replace(parsed, document=document)

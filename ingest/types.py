@@ -27,8 +27,10 @@ class DocumentMeta:
     date_text: str = ""  # the date line as written ("ngày   tháng 5 năm 2026")
     year: int | None = None  # from the date line or, failing that, the title
     signer: str = ""
+    signer_title: str = ""  # the capitalised lines above the name: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    status: str = ""  # "Dự thảo" for a draft, "" otherwise
     recipients: tuple[str, ...] = ()  # "Nơi nhận" list: metadata, not answerable text
-    title_note: str = ""  # how the title was derived when the header is missing
+    title_note: str = ""  # how the title (or any field) was derived when the text lacks it
     source_path: str = ""
     source_format: str = ""  # txt, md, docx, pdf
 
