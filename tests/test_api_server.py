@@ -1,0 +1,116 @@
+"""A real `planqa serve` process on a loopback port, asked over HTTP like a client would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TRAFFICKING_PLAN = "002_eaf36e0f570538e5"
+# III.1 of file 002: "... gửi về Ủy ban nhân dân tỉnh ... trước ngày 10/3/2026 để tổng hợp."
+QUESTION = "Kế hoạch phòng, chống mua bán người: các đơn vị gửi kế hoạch về tỉnh trước ngày nào?"
+QUESTION_FOLDED = (
+    "ke hoach phong, chong mua ban nguoi: cac don vi gui ke hoach ve tinh truoc ngay nao?"
+)
+STARTUP_TIMEOUT_S = 90.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_index: Settings) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PLANQA_DATA_DIR": str(built_index.data_dir),
+        "PLANQA_CORPUS_DIR": str(built_index.corpus_dir),
+    }
+    env.pop("PLANQA_API_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planqa", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"planqa serve exited early:\n{process.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("planqa serve did not become healthy in time")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_health_over_http(server: str) -> None:
+    body = httpx.get(f"{server}/healthz", timeout=10).json()
+    assert body["status"] == "ok" and body["documents"] == 5
+
+
+@pytest.mark.parametrize("question", [QUESTION, QUESTION_FOLDED])
+def test_ask_over_http_with_and_without_diacritics(server: str, question: str) -> None:
+    response = httpx.post(f"{server}/ask", json={"question": question}, timeout=120)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["abstained"] is False
+    assert TRAFFICKING_PLAN in {c["doc_id"] for c in body["citations"]}
+
+
+def test_ask_stream_over_http(server: str) -> None:
+    events: list[tuple[str, object]] = []
+    event = "message"
+    with httpx.stream(
+        "POST", f"{server}/ask/stream", json={"question": QUESTION}, timeout=120
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                events.append((event, json.loads(line[5:].strip())))
+    names = [name for name, _ in events]
+    assert names[0] == "status" and names[-1] == "done"
+    answer = next(data for name, data in events if name == "answer")
+    assert answer["citations"]
+    assert "".join(d["text"] for n, d in events if n == "delta") == answer["answer"]
+
+
+def test_errors_over_http(server: str) -> None:
+    response = httpx.post(f"{server}/ask", json={"question": ""}, timeout=10)
+    assert response.status_code == 422
+    response = httpx.delete(f"{server}/documents/{TRAFFICKING_PLAN}", timeout=10)
+    assert response.status_code == 403  # no key configured on this server: writes disabled
