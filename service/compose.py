@@ -1,0 +1,577 @@
+"""Turning evidence into a short answer, one composer per intent.
+
+Every composer returns the answer text together with the citations whose quotes hold each
+fact, or None when the evidence does not answer the question (the caller abstains). Answers
+reuse the document's own wording: a deadline is the plan's time line, a responsibility the
+plan's "Đơn vị chủ trì: ..." line, a target the clause that states the figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.protocols import IndexReader
+from ingest.types import Citation, DocumentMeta, SearchHit, Task
+from ingest.vntext import fold
+from retriever.query import NormalizedQuery
+from service.citations import SectionTitles, focus_span, make_citation, trim_quote
+from service.evidence import (
+    Passage,
+    TermStats,
+    coverage,
+    has_figure,
+    has_period_words,
+    has_role,
+    rank_passages,
+)
+
+# A passage or task must cover this much of the question to be an answer (see
+# tests/test_extractive.py for the questions it was measured on).
+MIN_ANSWER_SCORE = 0.42
+# A clause is quoted with its whole sentence when the sentence is at most this long.
+MAX_SENTENCE = 320
+# Tasks of one sentence scoring within this of the best are not told apart by the question.
+SIBLING_MARGIN = 0.08
+
+_ROLE_LINE = re.compile(
+    r"^[\s+\-–*•]*(?:\*\*)?(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|chỉ đạo|"
+    r"tham mưu(?:,\s*thực hiện)?)\s*(?:\*\*)?:",
+    re.IGNORECASE,
+)
+_TIME_LINE = re.compile(r"^[\s+\-–*•]*(?:\*\*)?thời gian thực hiện\s*(?:\*\*)?:", re.IGNORECASE)
+_ROLE_PAREN = re.compile(
+    r"\(([^()]*\b(?:chủ trì|thực hiện|phối hợp|triển khai thực hiện)\b[^()]*)\)", re.IGNORECASE
+)
+_AGENCY_HEAD = re.compile(
+    r"^(?:Đề nghị\s+)?(?:Công an|Sở|Bộ|Ban|Ủy ban|UBND|Cục|Chi cục|Ngân hàng|Viện|Tòa án|Hội|"
+    r"Liên đoàn|Tỉnh đoàn|Đoàn|Báo|Đài|Văn phòng|Thanh tra|Các sở|Đảng ủy|Kho bạc|Bảo hiểm)\b"
+)
+_UNIT_AFTER_HOW_MANY = re.compile(r"\bbao nhieu\s+(\w+(?:\s+\w+)?)")
+_UNITS = (
+    "nguoi", "vu", "xa", "phuong", "doi tuong", "dong", "ty dong", "trieu dong", "lop",
+    "dia ban", "co so", "mo hinh", "nam", "thang", "ngay", "lan", "de an", "hoc sinh",
+)  # fmt: skip
+_RECURRENCE_VI = {
+    "yearly": "hằng năm",
+    "half_yearly": "6 tháng một lần",
+    "quarterly": "hằng quý",
+    "monthly": "hằng tháng",
+    "weekly": "hằng tuần",
+}
+
+
+@dataclass
+class Evidence:
+    """Everything a composer may read for one question."""
+
+    question: str
+    query: NormalizedQuery
+    intent: str
+    hits: list[SearchHit]
+    index: IndexReader
+    stats: TermStats
+    titles: SectionTitles
+    documents: dict[str, DocumentMeta]
+    tasks_of: Callable[[str], list[Task]]
+    notes: dict[str, float] = field(default_factory=dict)
+
+    def meta(self, doc_id: str) -> DocumentMeta | None:
+        return self.documents.get(doc_id)
+
+
+@dataclass(frozen=True)
+class Composition:
+    text: str
+    citations: tuple[Citation, ...]
+    score: float
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def _passages(
+    ev: Evidence, keep: Callable[[str], bool] | None = None, max_hits: int = 6
+) -> list[Passage]:
+    return rank_passages(
+        ev.query, ev.hits, ev.stats, ev.titles, ev.documents, keep=keep, max_hits=max_hits
+    )
+
+
+def _passage_citation(
+    ev: Evidence, passage: Passage, needle: str = "", whole_sentence: bool = False
+) -> Citation:
+    """Cite a clause (or, for `whole_sentence`, its sentence when short enough to show)."""
+    chunk = passage.chunk
+    text = passage.text
+    if whole_sentence and len(passage.sentence) <= MAX_SENTENCE:
+        text = passage.sentence
+    quote = trim_quote(text, focus_span(text, needle) if needle else None)
+    return make_citation(
+        ev.meta(chunk.doc_id),
+        chunk.doc_id,
+        passage.section_path,
+        passage.section_title,
+        quote,
+        chunk_id=chunk.chunk_id,
+        score=passage.score,
+    )
+
+
+def _hit_for(ev: Evidence, doc_id: str, text: str) -> SearchHit | None:
+    """The retrieved chunk that holds `text`, for a citation's chunk id."""
+    probe = text[:80]
+    for hit in ev.hits:
+        if hit.chunk.doc_id == doc_id and probe in hit.chunk.text:
+            return hit
+    return None
+
+
+def _clean_line(line: str) -> str:
+    line = line.strip().lstrip("+-–•* ").replace("**", "")
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _format_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _normalised_time(time_text: str, ref_year: int | None) -> str:
+    """Our reading of a time as written ("hạn: 20/05/2026"), or "" when it adds nothing."""
+    from ingest.timeparse import parse_time
+
+    reading = parse_time(time_text, ref_year)
+    if reading.kind == "date" and reading.due_date:
+        return f"hạn: {_format_date(reading.due_date)}"
+    if reading.kind in ("range", "period") and reading.start_date and reading.due_date:
+        return f"từ {_format_date(reading.start_date)} đến {_format_date(reading.due_date)}"
+    if reading.kind == "recurrence" and reading.recurrence:
+        labels = [_RECURRENCE_VI.get(r.strip(), "") for r in reading.recurrence.split(",")]
+        labels = [label for label in labels if label]
+        return f"định kỳ {', '.join(labels)}" if labels else ""
+    return ""
+
+
+def _task_proximity(ev: Evidence, task: Task) -> float:
+    """How close a task sits to the top hits: 1 when its text is in the best hit."""
+    best = 0.0
+    probe = (task.quote or task.description)[:80]
+    for rank, hit in enumerate(ev.hits[:8]):
+        chunk = hit.chunk
+        if chunk.doc_id != task.doc_id:
+            continue
+        hp, tp = chunk.section_path, task.section_path
+        related = tp == hp or tp.startswith(hp + ".") or hp.startswith(tp + ".")
+        inside = bool(probe) and probe in chunk.text
+        if related or inside:
+            value = (1.0 if inside else 0.7) / (1 + 0.35 * rank)
+            best = max(best, value)
+    return best
+
+
+def _rank_tasks(ev: Evidence, keep: Callable[[Task], bool]) -> list[tuple[float, Task]]:
+    doc_ids = list(dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]))
+    scored = []
+    for doc_id in doc_ids:
+        for task in ev.tasks_of(doc_id):
+            if not keep(task):
+                continue
+            proximity = _task_proximity(ev, task)
+            if proximity == 0.0:
+                continue
+            own = coverage(ev.query, task.description or task.quote, ev.stats)
+            context = coverage(ev.query, task.quote, ev.stats)
+            score = 0.45 * own + 0.25 * context + 0.3 * proximity
+            scored.append((score, task))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return scored
+
+
+def _task_section_text(ev: Evidence, task: Task) -> str:
+    section = ev.titles.section(task.doc_id, task.section_path)
+    return section.text if section else ""
+
+
+def _task_citation(ev: Evidence, task: Task, quote: str, score: float) -> Citation:
+    hit = _hit_for(ev, task.doc_id, quote)
+    return make_citation(
+        ev.meta(task.doc_id),
+        task.doc_id,
+        task.section_path,
+        ev.titles.title(task.doc_id, task.section_path),
+        quote,
+        chunk_id=hit.chunk.chunk_id if hit else "",
+        score=score,
+    )
+
+
+def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        if pattern.search(line):
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
+    """(answer line, quote) for a task's time, both in the document's wording."""
+    assert task.time is not None
+    for source in (task.quote, _task_section_text(ev, task)):
+        spans = _lines_matching(source, _TIME_LINE)
+        if spans:
+            start, end = spans[-1]
+            line = source[start:end]
+            return _clean_line(line), trim_quote(line.strip())
+        span = focus_span(source, task.time.text)
+        if span:
+            return task.time.text, trim_quote(source, span)
+    return task.time.text, trim_quote(task.quote)
+
+
+def _task_roles(ev: Evidence, task: Task) -> tuple[str, str]:
+    """(answer, quote) naming who leads, cooperates and executes, in the document's words."""
+    quote = task.quote
+    spans = _lines_matching(quote, _ROLE_LINE)
+    if spans:
+        lines = [_clean_line(quote[s:e]) for s, e in spans]
+        region = quote[spans[0][0] : spans[-1][1]].strip()
+        return "; ".join(line.rstrip(".;") for line in lines) + ".", trim_quote(region)
+    paren = _ROLE_PAREN.search(quote)
+    if paren:
+        text = paren.group(1).strip(" *")
+        focus = (paren.start(1), paren.end(1))
+        return text[:1].upper() + text[1:].rstrip(".") + ".", trim_quote(quote, focus)
+    parts = []
+    for label, names in (
+        ("Chủ trì", task.lead),
+        ("Phối hợp", task.cooperating),
+        ("Thực hiện", task.executing),
+        ("Chỉ đạo", task.directing),
+    ):
+        if names:
+            parts.append(f"{label}: {', '.join(names)}")
+    names = task.lead or task.executing or task.directing or task.cooperating
+    focus = focus_span(quote, names[0]) if names else None
+    return "; ".join(parts) + ".", trim_quote(quote, focus)
+
+
+# --- composers -------------------------------------------------------------------------------
+
+
+def compose_deadline(ev: Evidence) -> Composition | None:
+    from ingest.timeparse import find_times
+
+    def timed(sentence: str) -> bool:
+        return bool(find_times(sentence)) or has_period_words(sentence)
+
+    tasks = _rank_tasks(ev, lambda t: t.time is not None and bool(t.time.text.strip()))
+    passages = _passages(ev, keep=timed)
+    best_task = tasks[0] if tasks else None
+    best_passage = passages[0] if passages else None
+    use_passage = best_passage is not None and (
+        best_task is None
+        or best_passage.score > best_task[0] + 0.03
+        or (_has_date(best_passage.text) and _task_is_ongoing(best_task[1])
+            and best_passage.score >= best_task[0] - 0.05)
+    )  # fmt: skip
+    if use_passage and best_passage is not None:
+        if best_passage.score < MIN_ANSWER_SCORE:
+            return None
+        meta = ev.meta(best_passage.chunk.doc_id)
+        year = meta.year if meta else None
+        needle = _mention_text(best_passage.text, find_times(best_passage.text, year))
+        citation = _passage_citation(ev, best_passage, needle, whole_sentence=True)
+        text = citation.quote.rstrip(" .;,") + "."
+        # Our reading of the time, only when the quote states a single one.
+        single = len(find_times(citation.quote, year)) <= 1
+        reading = _normalised_time(needle, year) if needle and single else ""
+        if reading:
+            text += f" ({reading})"
+        return Composition(text, (citation,), best_passage.score)
+    if best_task is None or best_task[0] < MIN_ANSWER_SCORE:
+        return None
+    score, task = best_task
+    siblings = [t for s, t in tasks if t.quote == task.quote and s >= score - SIBLING_MARGIN]
+    if len(siblings) > 1 and len(task.quote) <= MAX_SENTENCE:
+        # Parallel clauses of one sentence ("cấp xã ... 18; cấp huyện ... 22; cấp tỉnh ... 25")
+        # that the question does not tell apart: quote them all.
+        quote = trim_quote(task.quote)
+        return Composition(
+            quote.rstrip(" .;,") + ".", (_task_citation(ev, task, quote, score),), score
+        )
+    line, quote = _task_time_quote(ev, task)
+    meta = ev.meta(task.doc_id)
+    text = line.rstrip(" .;") + "."
+    reading = _normalised_time(task.time.text if task.time else line, meta.year if meta else None)
+    if reading:
+        text += f" ({reading})"
+    return Composition(text, (_task_citation(ev, task, quote, score),), score)
+
+
+def _mention_text(text: str, mentions: list) -> str:
+    """The surface words of the first deadline found (recurrences after dated deadlines)."""
+    if not mentions:
+        return "thường xuyên" if "thường xuyên" in text.lower() else ""
+    dated = [m for m in mentions if m.time.due_date is not None] or mentions
+    mention = dated[0]
+    words = mention.time.text.strip()
+    return words if focus_span(text, words) else ""
+
+
+def _has_date(text: str) -> bool:
+    """An explicit day/month ("ngày 19/8", "20/5/2026") outside document codes."""
+    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", text)
+    return re.search(r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{4})?(?![\d/])", cleaned) is not None
+
+
+def _task_is_ongoing(task: Task) -> bool:
+    return task.time is not None and task.time.kind == "ongoing"
+
+
+_DUTY = re.compile(
+    r"\b(?:trach nhiem|nhiem vu|vai tro|cong viec) (?:gi|nao|nhu the nao|the nao)\b|"
+    r"\blam (?:gi|nhung gi)\b|\bphai lam\b"
+)
+
+
+def compose_responsibility(ev: Evidence) -> Composition | None:
+    if _DUTY.search(fold(ev.question)):
+        # "Sở Tài chính có trách nhiệm gì?": the duty itself, not a list of agencies.
+        return _compose_duty(ev)
+    tasks = _rank_tasks(ev, lambda t: bool(t.lead or t.cooperating or t.executing or t.directing))
+    passages = _passages(ev, keep=has_role)
+    best_task = tasks[0] if tasks else None
+    best_passage = passages[0] if passages else None
+    if best_passage is not None and (best_task is None or best_passage.score > best_task[0] + 0.05):
+        if best_passage.score < MIN_ANSWER_SCORE:
+            return None
+        citation = _passage_citation(ev, best_passage)
+        text = citation.quote.rstrip(" .;,") + "."
+        agency = _owning_agency(ev, best_passage)
+        if agency and fold(agency) not in fold(text):
+            text = f"{agency}: {text[:1].lower() + text[1:]}"
+        return Composition(text, (citation,), best_passage.score)
+    if best_task is None or best_task[0] < MIN_ANSWER_SCORE:
+        return None
+    score, task = best_task
+    answer, quote = _task_roles(ev, task)
+    return Composition(answer, (_task_citation(ev, task, quote, score),), score)
+
+
+def _compose_duty(ev: Evidence) -> Composition | None:
+    passages = _passages(ev)
+    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+        return None
+    best = passages[0]
+    citation = _passage_citation(ev, best)
+    text = citation.quote.rstrip(" .;,") + "."
+    agency = _owning_agency(ev, best)
+    if agency and fold(agency) not in fold(text):
+        text = f"{agency}: {text[:1].lower() + text[1:]}"
+    return Composition(text, (citation,), best.score)
+
+
+def _owning_agency(ev: Evidence, passage: Passage) -> str:
+    """The agency heading a duty list ("1. Công an tỉnh" › "a) Chịu trách nhiệm ...")."""
+    for section in ev.titles.ancestors(passage.chunk.doc_id, passage.section_path):
+        title = section.title.strip().rstrip(":")
+        if title and len(title) <= 120 and _AGENCY_HEAD.match(title):
+            return title
+    return ""
+
+
+def compose_target(ev: Evidence) -> Composition | None:
+    folded_q = fold(ev.question)
+    wants_percent = bool(re.search(r"%|phan tram|ty le|ti le", folded_q))
+    unit = _asked_unit(folded_q)
+
+    def figure(sentence: str) -> bool:
+        if not has_figure(sentence):
+            return False
+        if wants_percent and "%" not in sentence:
+            return False
+        return not unit or re.search(rf"\b{unit}\b", fold(sentence)) is not None
+
+    passages = _passages(ev, keep=figure)
+    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+        return None
+    best = passages[0]
+    needle = _first_figure(best.text)
+    citation = _passage_citation(ev, best, needle)
+    return Composition(citation.quote.rstrip(" .;,") + ".", (citation,), best.score)
+
+
+def _asked_unit(folded_question: str) -> str:
+    match = _UNIT_AFTER_HOW_MANY.search(folded_question)
+    if not match:
+        return ""
+    words = match.group(1)
+    for unit in sorted(_UNITS, key=len, reverse=True):
+        if words == unit or words.startswith(unit + " "):
+            return unit
+    return ""
+
+
+def _first_figure(text: str) -> str:
+    match = re.search(r"\d+(?:[.,]\d+)?\s*%", text) or re.search(r"\d+(?:[.,]\d+)?", text)
+    return match.group() if match else ""
+
+
+def compose_general(ev: Evidence) -> Composition | None:
+    passages = _passages(ev)
+    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+        return None
+    best = passages[0]
+    citations = [_passage_citation(ev, best)]
+    texts = [citations[0].quote.rstrip(" .;,")]
+    # A second sentence only when it continues the first in the same chunk and scores close.
+    for other in passages[1:3]:
+        if (
+            other.chunk.chunk_id == best.chunk.chunk_id
+            and other.score >= 0.9 * best.score
+            and 0 <= other.start - best.end <= 3
+        ):
+            citation = _passage_citation(ev, other)
+            citations.append(citation)
+            texts.append(citation.quote.rstrip(" .;,"))
+            break
+    return Composition(". ".join(texts) + ".", tuple(citations), best.score)
+
+
+_META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("signer", re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky)\b")),
+    ("number", re.compile(r"\b(?:so hieu|ky hieu|so van ban|so cua|so bao nhieu|so may)\b")),
+    ("date", re.compile(r"\b(?:ngay|thang|nam|khi nao|bao gio|luc nao)\b")),
+    ("issuer", re.compile(r"\b(?:co quan|don vi|ai|cap nao)\b.*\bban hanh\b|\bban hanh boi\b")),
+    ("recipients", re.compile(r"\b(?:noi nhan|gui den|gui toi)\b")),
+    ("doc_type", re.compile(r"\b(?:loai van ban|van ban gi)\b")),
+    ("title", re.compile(r"\b(?:ten|trich yeu)\b")),
+)
+
+
+def metadata_field(question: str) -> str:
+    """Which header field a metadata question asks for ("signer", "number", ...), or ""."""
+    folded_q = fold(question)
+    return next((name for name, pattern in _META_FIELDS if pattern.search(folded_q)), "")
+
+
+def compose_metadata(ev: Evidence) -> Composition | None:
+    field_name = metadata_field(ev.question)
+    if not field_name:
+        return None
+    meta = _target_document(ev)
+    if meta is None:
+        return None
+    value, answer = _meta_answer(meta, field_name)
+    if not value:
+        return None
+    citation = make_citation(
+        meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
+    )
+    return Composition(answer, (citation,), 1.0)
+
+
+def _target_document(ev: Evidence) -> DocumentMeta | None:
+    """The document a metadata question is about: the one whose number it names, else the
+    document of the best hit."""
+    from retriever.scope import number_matches
+
+    for ref in ev.query.doc_refs:
+        for meta in ev.documents.values():
+            if number_matches(meta, ref):
+                return meta
+    return ev.meta(ev.hits[0].chunk.doc_id) if ev.hits else None
+
+
+def _meta_answer(meta: DocumentMeta, field_name: str) -> tuple[str, str]:
+    """(value as printed, answer sentence) for one metadata field; ("", "") when blank."""
+    kind = meta.doc_type or "Văn bản"
+    if field_name == "signer":
+        return meta.signer, f"{kind} do {meta.signer} ký." if meta.signer else ""
+    if field_name == "number":
+        number = meta.number.strip()
+        if not number:
+            return "", ""
+        if not re.match(r"\s*\d", number):
+            return number, f"{kind} chưa điền số; số hiệu để trống: “{number}”."
+        return number, f"Số hiệu: {number}."
+    if field_name == "date":
+        if meta.issued_date:
+            shown = meta.date_text or _format_date(meta.issued_date)
+            return shown, f"{kind} ban hành {shown} ({_format_date(meta.issued_date)})."
+        if meta.date_text:
+            return (
+                meta.date_text,
+                f"{kind} chưa điền ngày ban hành; dòng ngày tháng ghi: “{meta.date_text}”.",
+            )
+        return "", ""
+    if field_name == "issuer":
+        return meta.issuer, f"Cơ quan ban hành: {meta.issuer}." if meta.issuer else ""
+    if field_name == "recipients":
+        shown = "; ".join(meta.recipients)
+        return shown, f"Nơi nhận: {shown}." if shown else ""
+    if field_name == "doc_type":
+        return meta.doc_type, f"Loại văn bản: {meta.doc_type}." if meta.doc_type else ""
+    if field_name == "title":
+        return meta.title, f"{kind}: {meta.title}." if meta.title else ""
+    return "", ""
+
+
+def compose_comparison(ev: Evidence, secondary: str) -> Composition | None:
+    """One line per document: its best passage for the question (a figure for target
+    questions, a time for deadlines, a role for responsibilities)."""
+    from ingest.timeparse import find_times
+
+    keep: Callable[[str], bool] | None = {
+        "target": has_figure,
+        "deadline": lambda s: bool(find_times(s)) or has_period_words(s),
+        "responsibility": has_role,
+    }.get(secondary)
+    per_doc: dict[str, Passage] = {}
+    for passage in _passages(ev, keep=keep, max_hits=12):
+        per_doc.setdefault(passage.chunk.doc_id, passage)
+    chosen = [p for p in per_doc.values() if p.score >= MIN_ANSWER_SCORE][:4]
+    if not chosen:
+        return None
+    lines, citations = [], []
+    for passage in chosen:
+        meta = ev.meta(passage.chunk.doc_id)
+        citation = _passage_citation(
+            ev, passage, _first_figure(passage.text) if secondary == "target" else ""
+        )
+        citations.append(citation)
+        lines.append(
+            f"- {_document_label(meta, passage.chunk.doc_id)}: {citation.quote.rstrip(' .;,')}."
+        )
+    return Composition("\n".join(lines), tuple(citations), max(p.score for p in chosen))
+
+
+def _document_label(meta: DocumentMeta | None, doc_id: str) -> str:
+    if meta is None:
+        return doc_id
+    from retriever.scope import document_province
+
+    bits = [b for b in (document_province(meta), str(meta.year) if meta.year else "") if b]
+    kind = meta.doc_type or "Văn bản"
+    words = meta.title.split()
+    short = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    label = f"{kind} ({', '.join(bits)})" if bits else kind
+    return f"{label} “{short}”" if short else label
+
+
+__all__ = [
+    "MIN_ANSWER_SCORE",
+    "Composition",
+    "Evidence",
+    "compose_comparison",
+    "compose_deadline",
+    "compose_general",
+    "compose_metadata",
+    "compose_responsibility",
+    "compose_target",
+    "metadata_field",
+]

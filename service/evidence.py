@@ -1,0 +1,320 @@
+"""Scoring passages against a question: which sentence of which hit holds the answer, and
+how much of the question the evidence covers (the abstention signal).
+
+Coverage is IDF-weighted: a passage that holds the rare words of a question ("mua bán
+người", "20/5/2026") covers it; one that only shares "phòng, chống tội phạm" does not.
+Everything works on regex syllables of text already retrieved, never on underthesea, so an
+answer costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ingest.protocols import IndexReader
+from ingest.types import Chunk, DocumentMeta, SearchHit
+from ingest.vntext import fold, index_form
+from retriever.query import CANONICAL_SPELLING, NormalizedQuery, expand_abbreviations
+from service.citations import SectionTitles
+
+_WORD = re.compile(r"\w+")
+# Sentence ends: ". " / "! " / "? " before a capital, digit or bullet sign, or a line break.
+# Inside a sentence, "; " separates clauses (lists of targets, of meeting deadlines). Colons
+# never split: "Đơn vị chủ trì: Công an tỉnh" stays whole.
+_BOUNDARY = re.compile(r"(?<=[.!?…])\s+|\n+")
+_CLAUSE = re.compile(r"(?<=;)\s+")
+_OPENERS = "+-–•(“\"'*"
+HEADING_MAX = 80  # longer section "titles" are first sentences of numbered paragraphs
+_SPELLING = CANONICAL_SPELLING  # "tỉ lệ" and "tỷ lệ" match as one
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}/\d{4}\b")
+_TIME_WORDS = re.compile(
+    r"\b(?:thuong xuyen|hang (?:nam|quy|thang|tuan)|hang nam|dinh ky|truoc ngay|cham nhat|"
+    r"den het ngay|tu ngay|thang \d{1,2}|quy [ivx\d]+|nam \d{4}|\d+ thang|"
+    r"thang cuoi quy|ky hop|giai doan \d{4})\b"
+)
+# Time stated in words, not as a date (a date may be a cited document's): "Thường xuyên",
+# "hằng năm", "định kỳ", "đến năm 2025", "giai đoạn 2021 - 2025", "Thời gian thực hiện".
+_PERIOD_WORDS = re.compile(
+    r"\b(?:thuong xuyen|hang (?:nam|quy|thang)|dinh ky|(?:den|toi) (?:het )?nam \d{4}|"
+    r"giai doan \d{4}|thoi gian thuc hien|thang cuoi quy)\b"
+)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)?\b")
+_ROLE = re.compile(
+    r"\b(?:chu tri|phoi hop|thuc hien|chi dao|tham muu|chiu trach nhiem|thuong truc|giao)\b"
+)
+
+
+def match_tokens(text: str, folded: bool) -> list[str]:
+    """Syllables of a passage in the form a query is matched in: "%" reads "phần trăm",
+    abbreviations read both ways ("ANTQ" also as "an ninh tổ quốc")."""
+    expanded, found = expand_abbreviations(text.replace("%", " phần trăm "))
+    if found:
+        expanded += " " + " ".join(abbr.short for abbr in found)
+    form = fold(expanded) if folded else index_form(expanded)
+    tokens = _WORD.findall(form)
+    return tokens if folded else [_SPELLING.get(t, t) for t in tokens]
+
+
+@dataclass
+class TermStats:
+    """Section frequencies of syllables (index form and folded) over the whole index."""
+
+    sections: int
+    df: Counter[str]
+    folded_df: Counter[str]
+
+    def idf(self, term: str, folded: bool) -> float:
+        df = (self.folded_df if folded else self.df).get(term, 0)
+        return math.log((self.sections + 1) / (df + 0.5)) + 0.1
+
+    @classmethod
+    def build(cls, index: IndexReader) -> TermStats:
+        df: Counter[str] = Counter()
+        folded_df: Counter[str] = Counter()
+        n = 0
+        for meta in index.documents():
+            texts = [meta.title] + [f"{s.title}\n{s.text}" for s in index.sections(meta.doc_id)]
+            for text in texts:
+                n += 1
+                tokens = set(match_tokens(text, folded=False))
+                df.update(tokens)
+                folded_df.update({fold(t) for t in tokens})
+        return cls(sections=max(n, 1), df=df, folded_df=folded_df)
+
+
+def query_terms(query: NormalizedQuery) -> list[str]:
+    """The question's content syllables split like passages are (codes into their parts)."""
+    terms: list[str] = []
+    for term in query.match_terms:
+        terms.extend(_WORD.findall(term))
+    if query.has_diacritics:
+        terms = [_SPELLING.get(t, t) for t in terms]
+    return list(dict.fromkeys(terms))
+
+
+def coverage(query: NormalizedQuery, text: str, stats: TermStats) -> float:
+    """IDF-weighted share of the question's content syllables present in `text` (0..1),
+    blended with the share of its adjacent syllable pairs found adjacent in `text`."""
+    folded = not query.has_diacritics
+    terms = query_terms(query)
+    if not terms:
+        return 0.0
+    tokens = match_tokens(text, folded)
+    present = set(tokens)
+    weights = {t: stats.idf(t, folded) for t in terms}
+    total = sum(weights.values())
+    unigram = sum(w for t, w in weights.items() if t in present) / total
+    pairs = list(zip(terms, terms[1:], strict=False))
+    if not pairs:
+        return unigram
+    text_pairs = set(zip(tokens, tokens[1:], strict=False))
+    pair_weights = [(weights[a] + weights[b], (a, b) in text_pairs) for a, b in pairs]
+    bigram = sum(w for w, hit in pair_weights if hit) / sum(w for w, _ in pair_weights)
+    return 0.7 * unigram + 0.3 * bigram
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A clause of a hit's chunk text (exact document spelling) and the section holding it."""
+
+    hit: SearchHit
+    rank: int  # 0-based rank of the hit
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    score: float
+    section_path: str
+    section_title: str
+
+    @property
+    def chunk(self) -> Chunk:
+        return self.hit.chunk
+
+    @property
+    def text(self) -> str:
+        return self.hit.chunk.text[self.start : self.end]
+
+    @property
+    def sentence(self) -> str:
+        return self.hit.chunk.text[self.sentence_start : self.sentence_end]
+
+
+def _trimmed(text: str, begin: int, end: int) -> tuple[int, int]:
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    return begin, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences/lines of `text`, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if "\n" not in match.group() and not _starts_sentence(text[match.end() : match.end() + 3]):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = [_trimmed(text, begin, end) for begin, end in spans]
+    return [(b, e) for b, e in out if e - b >= 3]
+
+
+def clause_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, sentence_start, sentence_end) of each ";"-separated clause of each
+    sentence: the unit an answer quotes, and the sentence it belongs to."""
+    out = []
+    for s_start, s_end in sentence_spans(text):
+        start = s_start
+        for match in _CLAUSE.finditer(text, s_start, s_end):
+            begin, end = _trimmed(text, start, match.start())
+            if end - begin >= 3:
+                out.append((begin, end, s_start, s_end))
+            start = match.end()
+        begin, end = _trimmed(text, start, s_end)
+        if end - begin >= 3:
+            out.append((begin, end, s_start, s_end))
+    return out
+
+
+def _starts_sentence(head: str) -> bool:
+    head = head.lstrip(_OPENERS)
+    return bool(head) and (head[0].isupper() or head[0].isdigit())
+
+
+def has_time(text: str) -> bool:
+    folded = fold(text)
+    return bool(_DATE.search(folded) or _TIME_WORDS.search(folded))
+
+
+def has_period_words(text: str) -> bool:
+    return bool(_PERIOD_WORDS.search(fold(text)))
+
+
+def has_figure(text: str) -> bool:
+    """A number that is not part of a date or a document code."""
+    cleaned = _DATE.sub(" ", text)
+    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", cleaned)
+    return bool(_FIGURE.search(cleaned))
+
+
+def has_role(text: str) -> bool:
+    return bool(_ROLE.search(fold(text)))
+
+
+def document_context(meta: DocumentMeta | None) -> str:
+    """What a question may say about a document that its passages do not: type, title,
+    province, year, issuer."""
+    if meta is None:
+        return ""
+    year = str(meta.year) if meta.year else ""
+    return " ".join(
+        part for part in (meta.doc_type, meta.title, meta.province, year, meta.issuer) if part
+    )
+
+
+def rank_passages(
+    query: NormalizedQuery,
+    hits: Iterable[SearchHit],
+    stats: TermStats,
+    titles: SectionTitles,
+    documents: dict[str, DocumentMeta],
+    keep: Callable[[str], bool] | None = None,
+    max_hits: int = 6,
+) -> list[Passage]:
+    """Clauses of the top hits, best first. A clause's score mixes its own coverage of the
+    question, its sentence's, its chunk's, and above all its coverage read together with its
+    headings and document title (a clause under "1. Mục tiêu tổng quát" answers "mục tiêu
+    tổng quát là gì?"), plus a little for the hit's rank."""
+    passages: list[Passage] = []
+    for rank, hit in enumerate(hits):
+        if rank >= max_hits:
+            break
+        chunk = hit.chunk
+        doc_text = document_context(documents.get(chunk.doc_id))
+        chunk_cov = coverage(query, f"{doc_text}\n{chunk.breadcrumb}\n{chunk.text}", stats)
+        sentence_cov: dict[int, float] = {}
+        seen_sections: set[str] = set()
+        for start, end, s_start, s_end in clause_spans(chunk.text):
+            text = chunk.text[start:end]
+            if len(text.split()) < 3 or (keep is not None and not keep(text)):
+                continue
+            section = titles.section_at(chunk, start)
+            if section is not None and _is_heading_line(text, section.title):
+                continue
+            path = section.path if section else chunk.section_path
+            lead = path not in seen_sections  # a section's first clause states its topic
+            seen_sections.add(path)
+            # Short titles only: a long "title" is a numbered paragraph's first sentence.
+            headings = " ".join(
+                sec.title
+                for sec in titles.ancestors(chunk.doc_id, path)
+                if len(sec.title) <= HEADING_MAX
+            )
+            own = coverage(query, text, stats)
+            if s_start not in sentence_cov:
+                sentence_cov[s_start] = coverage(query, chunk.text[s_start:s_end], stats)
+            in_context = coverage(query, f"{doc_text}\n{headings}\n{text}", stats)
+            heading_cov = coverage(query, headings, stats) if headings else 0.0
+            score = (
+                0.3 * own
+                + 0.1 * sentence_cov[s_start]
+                + 0.1 * chunk_cov
+                + 0.35 * in_context
+                + 0.15 * heading_cov
+                + 0.04 / (rank + 1)
+                + (0.03 if lead else 0.0)
+            )
+            title = titles.title(chunk.doc_id, path) or chunk.section_title
+            passages.append(Passage(hit, rank, start, end, s_start, s_end, score, path, title))
+    passages.sort(key=lambda p: p.score, reverse=True)
+    return passages
+
+
+def _is_heading_line(text: str, title: str) -> bool:
+    """A short heading line ("1. Mục tiêu tổng quát", "1. Công an tỉnh") is a topic, not an
+    answer. Long "titles" are a numbered paragraph's first sentence and stay answers."""
+    title = title.strip().rstrip(" .:")
+    if not title or len(title) > HEADING_MAX:
+        return False
+    return text.strip().rstrip(" .:").endswith(title) and len(text) <= len(title) + 12
+
+
+def evidence_strength(
+    query: NormalizedQuery,
+    hits: list[SearchHit],
+    stats: TermStats,
+    documents: dict[str, DocumentMeta],
+) -> float:
+    """How well the best of the top hits (with its document's title and metadata) covers the
+    question (0..1)."""
+    best = 0.0
+    for hit in hits[:3]:
+        chunk = hit.chunk
+        doc_text = document_context(documents.get(chunk.doc_id))
+        best = max(best, coverage(query, f"{doc_text}\n{chunk.breadcrumb}\n{chunk.text}", stats))
+    return best
+
+
+__all__ = [
+    "Passage",
+    "TermStats",
+    "clause_spans",
+    "document_context",
+    "coverage",
+    "evidence_strength",
+    "has_figure",
+    "has_role",
+    "has_period_words",
+    "has_time",
+    "match_tokens",
+    "query_terms",
+    "rank_passages",
+    "sentence_spans",
+]

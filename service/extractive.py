@@ -1,0 +1,219 @@
+"""The default answerer: retrieve, check the question is in scope and well covered, then quote
+the plan — offline, deterministic, and fast (no model besides the query embedding).
+
+It abstains rather than guess: when the question names a province, year or document number
+the corpus does not hold, when the retrieved passages cover too little of the question, or
+when no passage states the kind of fact asked for (a time, an agency, a figure).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from ingest.errors import BadRequest
+from ingest.protocols import Filters, IndexReader
+from ingest.types import DocumentMeta, Task
+from retriever.hybrid import HybridRetriever
+from retriever.query import NormalizedQuery, normalize_query
+from retriever.rerank import Reranker
+from service.citations import SectionTitles
+from service.compose import (
+    Composition,
+    Evidence,
+    compose_comparison,
+    compose_deadline,
+    compose_general,
+    compose_metadata,
+    compose_responsibility,
+    compose_target,
+    metadata_field,
+)
+from service.evidence import TermStats, evidence_strength
+from service.intent import detect_intent, secondary_intent
+from service.scope import question_scope
+from service.types import ABSTAIN_MESSAGE, Answer
+
+log = logging.getLogger(__name__)
+
+# Below this share of the question's (IDF-weighted) words in the best hits, abstain.
+MIN_STRENGTH = 0.55
+MAX_QUESTION_CHARS = 2000
+
+IndexSource = IndexReader | Callable[[], IndexReader]
+
+
+class _IndexState:
+    """Per-index caches: the retriever, term statistics, section titles, tasks, metadata."""
+
+    def __init__(self, index: IndexReader, mode: str, reranker: Reranker | None) -> None:
+        self.index = index
+        self.retriever = HybridRetriever(index, mode=mode, reranker=reranker)
+        self.titles = SectionTitles(index)
+        self._stats: TermStats | None = None
+        self._tasks: dict[str, list[Task]] = {}
+        self._documents: dict[str, DocumentMeta] | None = None
+
+    @property
+    def stats(self) -> TermStats:
+        if self._stats is None:
+            self._stats = TermStats.build(self.index)
+        return self._stats
+
+    @property
+    def documents(self) -> dict[str, DocumentMeta]:
+        if self._documents is None:
+            self._documents = {meta.doc_id: meta for meta in self.index.documents()}
+        return self._documents
+
+    def tasks_of(self, doc_id: str) -> list[Task]:
+        if doc_id not in self._tasks:
+            self._tasks[doc_id] = self.index.tasks(doc_id=doc_id)
+        return self._tasks[doc_id]
+
+
+@dataclass
+class Gathered:
+    """A question after retrieval and gating: either evidence to compose from, or a reason
+    to abstain."""
+
+    question: str
+    query: NormalizedQuery
+    intent: str
+    evidence: Evidence | None
+    abstain_reason: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class ExtractiveAnswerer:
+    """`answer(question, top_k, filters)` → `Answer` quoting the plans, or an abstention."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        index: IndexSource,
+        mode: str = "hybrid",
+        reranker: Reranker | None = None,
+        min_strength: float = MIN_STRENGTH,
+    ) -> None:
+        self._source = index
+        self.mode = mode
+        self.reranker = reranker
+        self.min_strength = min_strength
+        self._state: _IndexState | None = None
+
+    def _index_state(self) -> _IndexState:
+        source = self._source
+        index = source() if callable(source) and not hasattr(source, "lexical_search") else source
+        if self._state is None or self._state.index is not index:
+            self._state = _IndexState(index, self.mode, self.reranker)  # type: ignore[arg-type]
+        return self._state
+
+    def warm_up(self) -> None:
+        """Load the tokenizer, the embedder and the term statistics before the first user."""
+        state = self._index_state()
+        _ = state.stats
+        state.retriever.search("kế hoạch phòng, chống tội phạm", k=1)
+
+    def answer(self, question: str, top_k: int = 8, filters: Filters | None = None) -> Answer:
+        gathered = self.gather(question, top_k=top_k, filters=filters)
+        return self.compose(gathered)
+
+    def gather(self, question: str, top_k: int = 8, filters: Filters | None = None) -> Gathered:
+        """Normalise, retrieve and gate; shared with the generative answerer."""
+        start = perf_counter()
+        question = (question or "").strip()
+        if not question:
+            raise BadRequest("Câu hỏi trống.", "empty question")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadRequest(
+                f"Câu hỏi quá dài (tối đa {MAX_QUESTION_CHARS} ký tự).", "question too long"
+            )
+        state = self._index_state()
+        query = normalize_query(question)
+        intent = detect_intent(question)
+        hits = state.retriever.search_normalized(query, k=max(top_k, 10), filters=filters)
+        retrieved = perf_counter()
+        timings = {"retrieve": (retrieved - start) * 1000}
+        gathered = Gathered(question, query, intent, None, timings_ms=timings)
+
+        if not hits:
+            gathered.abstain_reason = "no hits"
+            return gathered
+        scope = question_scope(query, list(state.documents.values()), hits)
+        if not scope.ok:
+            gathered.abstain_reason = scope.problem
+            return gathered
+        in_scope = [hit for hit in hits if hit.chunk.doc_id in scope.doc_ids]
+        if not in_scope:
+            gathered.abstain_reason = "no hit in the documents the question names"
+            return gathered
+        # Accentless questions are scored in their restored form: folded syllables collide
+        # (toi = tôi/tội, luong = lương/lượng) and would make any passage look relevant.
+        scoring = state.retriever.restored_query(query) or query
+        strength = evidence_strength(scoring, in_scope, state.stats, state.documents)
+        timings["strength"] = round(strength, 3)
+        if strength < self.min_strength:
+            gathered.abstain_reason = f"weak evidence ({strength:.2f})"
+            return gathered
+        gathered.evidence = Evidence(
+            question=question,
+            query=scoring,
+            intent=intent,
+            hits=in_scope[: max(top_k, 1)],
+            index=state.index,
+            stats=state.stats,
+            titles=state.titles,
+            documents=state.documents,
+            tasks_of=state.tasks_of,
+        )
+        return gathered
+
+    def compose(self, gathered: Gathered) -> Answer:
+        start = perf_counter()
+        composition: Composition | None = None
+        if gathered.evidence is not None:
+            composition = _compose(gathered.evidence)
+            if composition is None:
+                gathered.abstain_reason = "no passage states the fact asked for"
+        timings = dict(gathered.timings_ms)
+        timings["answer"] = (perf_counter() - start) * 1000
+        timings["total"] = timings["retrieve"] + timings["answer"]
+        timings = {k: round(v, 2) for k, v in timings.items()}
+        if composition is None:
+            log.info("abstain: %s | %s", gathered.abstain_reason, gathered.question)
+            return abstention(gathered.intent, timings)
+        return Answer(
+            answer=composition.text,
+            abstained=False,
+            intent=gathered.intent,
+            citations=composition.citations,
+            timings_ms=timings,
+        )
+
+
+def abstention(intent: str, timings: dict[str, float] | None = None) -> Answer:
+    return Answer(ABSTAIN_MESSAGE, abstained=True, intent=intent, timings_ms=timings or {})
+
+
+def _compose(evidence: Evidence) -> Composition | None:
+    intent = evidence.intent
+    if intent == "deadline":
+        return compose_deadline(evidence)
+    if intent == "responsibility":
+        return compose_responsibility(evidence)
+    if intent == "target":
+        return compose_target(evidence)
+    if intent == "metadata":
+        if metadata_field(evidence.question):
+            return compose_metadata(evidence)
+        return compose_general(evidence)
+    if intent == "comparison":
+        return compose_comparison(evidence, secondary_intent(evidence.question))
+    return compose_general(evidence)
+
+
+__all__ = ["ExtractiveAnswerer", "Gathered", "MIN_STRENGTH", "abstention"]

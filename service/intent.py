@@ -1,0 +1,107 @@
+"""What kind of answer a question wants: a deadline, who is responsible, a target figure,
+document metadata, a comparison across plans, or general content.
+
+Matched on the folded form so that "thoi han" and "thời hạn" agree. The order of the checks
+matters: "ban hành ngày nào" is metadata, not a deadline; "cơ quan nào ban hành" is metadata,
+not responsibility.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.vntext import fold
+
+INTENTS = ("deadline", "responsibility", "target", "metadata", "comparison", "general")
+
+# Patterns on the folded, lower-case question (word boundaries via \b).
+_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "metadata",
+        (
+            r"\bai ky\b", r"\bnguoi ky\b", r"\bngay ky\b", r"\bky (?:vao )?ngay\b", r"\bky boi\b", r"\bky ten\b", r"\bchu ky\b",
+            r"\bky (?:van ban|ke hoach|quyet dinh|chuong trinh)\b",
+            r"\bso hieu\b", r"\bky hieu\b", r"\bso van ban\b",
+            r"\bso (?:cua|la) (?:ke hoach|quyet dinh|chuong trinh|van ban)\b",
+            r"\bban hanh (?:ngay|nam|thang|luc|khi) ?(?:nao|bao gio|may)?\b",
+            r"\bngay ban hanh\b", r"\bban hanh vao\b", r"\bduoc ban hanh\b",
+            r"\b(?:co quan|don vi|ai) (?:nao )?ban hanh\b", r"\bco quan ban hanh\b",
+            r"\bnoi nhan\b", r"\bgui (?:den|toi) (?:nhung )?(?:ai|co quan nao|don vi nao)\b",
+            r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",
+            r"\btrich yeu\b", r"\bla (?:loai )?van ban gi\b", r"\bloai van ban\b",
+        ),
+    ),
+    (
+        "comparison",
+        (
+            r"\bso sanh\b", r"\bkhac nhau\b", r"\bkhac biet\b", r"\bgiong nhau\b",
+            r"\bdiem (?:chung|khac|giong)\b",
+            # several plans as the subject; "kế hoạch của các cơ quan" are sub-plans, not these
+            r"\b(?:cac|moi|tung|hai|ba|nhung) (?:ke hoach|van ban|chuong trinh)\b(?! cua (?:cac )?(?:co quan|don vi|so|dia phuong|nganh))",
+            r"\bca (?:hai|ba|cac|tinh)\b", r"\bgiua (?:cac |hai )?(?:ke hoach|van ban|chuong trinh|tinh)\b",
+            r"\bcac tinh\b", r"\bmoi tinh\b",
+        ),
+    ),
+    (
+        "deadline",
+        (
+            r"\bkhi nao\b", r"\bthoi han\b", r"\bhan (?:chot|cuoi|nop|gui)\b", r"\bcham nhat\b",
+            r"\bngay nao\b", r"\bbao gio\b", r"\btruoc ngay\b", r"\bthoi gian thuc hien\b",
+            r"\bthoi gian (?:nao|gi|bao lau)\b", r"\bluc nao\b", r"\bthang nao\b",
+            r"\bnam nao\b", r"\bquy nao\b", r"\bthoi diem\b", r"\bden ngay\b",
+            r"\bdinh ky\b", r"\bhan\b.*\bnao\b", r"\btien do\b", r"\bmay gio\b",
+            r"\bhang (?:nam|quy|thang)\b.*\b(?:nao|khi|truoc)\b",
+        ),
+    ),
+    (
+        "responsibility",
+        (
+            r"\bchu tri\b", r"\bphoi hop\b", r"\bdon vi nao\b", r"\bco quan nao\b",
+            r"\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b", r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
+            r"\btrach nhiem\b", r"\bgiao (?:cho )?(?:ai|don vi|co quan)\b", r"\bphu trach\b",
+            r"\bdon vi thuc hien\b", r"\bco quan (?:chi dao|tham muu)\b", r"\bthuong truc\b",
+            r"\bdau moi\b", r"\bphan cong\b", r"\bnhiem vu cua\b", r"\bai\b.*\bgiao\b",
+            r"\bla ai\b", r"\bai la\b",
+        ),
+    ),
+    (
+        "target",
+        (
+            r"\bbao nhieu\b", r"\bty le\b", r"\bti le\b", r"\bchi tieu\b", r"%",
+            r"\bphan tram\b", r"\bphan dau\b.*\b(?:dat|giam|tang)\b", r"\bkeo giam\b",
+            r"\bmuc tieu\b.*\b(?:dat|giam|tang|bao nhieu)\b", r"\bmay (?:phan tram|%)\b",
+            r"\bso luong\b", r"\bmuc (?:giam|tang)\b", r"\bit nhat\b", r"\btren \d",
+        ),
+    ),
+)  # fmt: skip
+
+_COMPILED = tuple(
+    (intent, tuple(re.compile(p) for p in patterns)) for intent, patterns in _PATTERNS
+)
+
+
+def detect_intent(question: str) -> str:
+    """One of INTENTS; "general" when no rule applies. Naming two provinces is a comparison."""
+    from retriever.provinces import find_provinces
+
+    folded = " ".join(fold(question).split())
+    if len(find_provinces(question)) >= 2 and not _COMPILED[0][1][0].search(folded):
+        return "comparison"
+    for intent, patterns in _COMPILED:
+        if any(pattern.search(folded) for pattern in patterns):
+            return intent
+    return "general"
+
+
+def secondary_intent(question: str) -> str:
+    """For a comparison: what is compared (deadline, responsibility, target) or "general"."""
+    folded = " ".join(fold(question).split())
+    for intent, patterns in _COMPILED:
+        if intent in ("deadline", "responsibility", "target") and any(
+            pattern.search(folded) for pattern in patterns
+        ):
+            return intent
+    return "general"
+
+
+__all__ = ["INTENTS", "detect_intent", "secondary_intent"]

@@ -1,0 +1,199 @@
+"""The extractive answerer on the real corpus: each intent answered with the plan's own words
+and a citation whose quote holds the fact; abstention for what the plans do not hold.
+
+Questions and expected facts were written by reading data/corpus/*.txt."""
+
+import pytest
+
+from ingest.types import DocumentMeta
+from ingest.vntext import fold
+from retriever.query import normalize_query
+from service.citations import trim_quote
+from service.evidence import clause_spans, sentence_spans
+from service.scope import question_scope
+from service.types import ABSTAIN_MESSAGE
+
+# (question, intent, fact that must be in the answer and in a citation quote, document)
+ANSWERABLE = [
+    (
+        "Kế hoạch của các cơ quan, đơn vị, địa phương phải gửi về Ủy ban nhân dân tỉnh Đồng Tháp "
+        "chậm nhất ngày nào để tổng hợp?",
+        "deadline", "20/5/2026", "000_c6e6a45670724e7f",
+    ),
+    (
+        "Thời gian mở cao điểm tấn công, trấn áp tội phạm mua bán người là khi nào?",
+        "deadline", "30/9/2026", "002_eaf36e0f570538e5",
+    ),
+    (
+        "Ban Chỉ đạo 138 cấp tỉnh họp trước ngày nào trong tháng cuối quý?",
+        "deadline", "trước ngày 25 tháng cuối quý", "003_b39ee1c3d8cc53e2",
+    ),
+    (
+        "Ai chủ trì tổ chức chiến dịch truyền thông về phòng, chống mua bán người trong học sinh, "
+        "sinh viên?",
+        "responsibility", "Công an tỉnh", "002_eaf36e0f570538e5",
+    ),
+    (
+        "Đơn vị nào chủ trì lồng ghép tuyên truyền phòng, chống tội phạm vào hoạt động văn hóa, "
+        "nghệ thuật, thể dục, thể thao và du lịch?",
+        "responsibility", "Sở Văn hóa - Thể thao và Du lịch", "002_eaf36e0f570538e5",
+    ),
+    (
+        "Ai chủ trì tuần tra, kiểm soát trên tuyến biên giới và phòng chống khai thác hải sản "
+        "bất hợp pháp IUU?",
+        "responsibility", "Bộ Chỉ huy Quân sự tỉnh (Ban Chỉ huy Bộ đội Biên phòng)",
+        "002_eaf36e0f570538e5",
+    ),
+    (
+        "Tỷ lệ thu hồi tài sản trong các vụ án tham nhũng của Đồng Tháp giai đoạn 2025-2030 phải "
+        "đạt bao nhiêu?",
+        "target", "65%", "000_c6e6a45670724e7f",
+    ),
+    (
+        "Kế hoạch năm 2024 của Hải Dương đặt tỷ lệ điều tra, khám phá các loại tội phạm đạt bao nhiêu?",
+        "target", "75%", "003_b39ee1c3d8cc53e2",
+    ),
+    (
+        "Chương trình của Ban Thường vụ Tỉnh ủy đặt chỉ tiêu tỉ lệ tái phạm tội dưới bao nhiêu "
+        "phần trăm?",
+        "target", "15%", "004_836614bf9213366e",
+    ),
+    ("Ai ký Quyết định 2224/QĐ-UBND?", "metadata", "Đặng Văn Minh", "001_9b6bcd664ed356bd"),
+    (
+        "Kế hoạch phòng, chống tội phạm năm 2024 của Hải Dương do ai ký?",
+        "metadata", "Triệu Thế Hùng", "003_b39ee1c3d8cc53e2",
+    ),
+    (
+        "Phương châm đi từng ngõ, gõ từng nhà, rà từng người được áp dụng trong công tác nào?",
+        "general", "đi từng ngõ, gõ từng nhà, rà từng người", "001_9b6bcd664ed356bd",
+    ),
+]  # fmt: skip
+
+UNANSWERABLE = [
+    # a province the corpus does not cover
+    "Kế hoạch của tỉnh Cà Mau năm 2026 giao ai chủ trì công tác phòng, chống tội phạm?",
+    # a year no plan is about
+    "Kế hoạch phòng, chống tội phạm năm 2018 giao Công an tỉnh chủ trì việc gì?",
+    "Kế hoạch phòng, chống tội phạm năm 2023 của tỉnh Hải Dương đặt chỉ tiêu gì?",
+    # a document the corpus does not hold
+    "Quyết định số 1234/QĐ-UBND do ai ký?",
+    # facts the plans do not state
+    "Lương tối thiểu vùng năm 2026 là bao nhiêu?",
+    "Thời hạn nộp hồ sơ xin cấp giấy phép xây dựng là bao lâu?",
+    "Kế hoạch quy định gì về phòng cháy chữa cháy rừng?",
+]
+
+
+@pytest.fixture(scope="module")
+def answerer(built_index):
+    from service.answering import build_answerer
+
+    answerer = build_answerer(built_index)
+    assert answerer.name == "extractive"
+    return answerer
+
+
+def _holds(text: str, fact: str) -> bool:
+    return fold(fact) in fold(text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "intent", "fact", "doc_id"), ANSWERABLE)
+@pytest.mark.parametrize("accents", [True, False], ids=["accented", "accentless"])
+def test_each_intent_is_answered_from_the_right_passage(
+    answerer, question, intent, fact, doc_id, accents
+):
+    answer = answerer.answer(question if accents else fold(question))
+    assert not answer.abstained, answer
+    assert answer.intent == intent
+    assert _holds(answer.answer, fact), answer.answer
+    quoting = [c for c in answer.citations if _holds(c.quote, fact)]
+    assert quoting, answer.citations
+    assert quoting[0].doc_id == doc_id
+    assert len(answer.answer) < 600
+
+
+@pytest.mark.slow
+def test_quotes_are_the_documents_own_text(answerer, built_index):
+    from ingest.index import open_index
+
+    index = open_index(built_index)
+    for question, _, _, _ in ANSWERABLE:
+        for citation in answerer.answer(question).citations:
+            assert citation.doc_title
+            if not citation.section_path:  # header metadata
+                continue
+            section = index.section(citation.doc_id, citation.section_path)
+            subtree = "\n".join(
+                f"{s.title}\n{s.text}"
+                for s in index.sections(citation.doc_id)
+                if s.path == section.path or s.path.startswith(section.path + ".")
+            )
+            chunk_text = index.chunk(citation.chunk_id).text if citation.chunk_id else ""
+            assert citation.quote in subtree or citation.quote in chunk_text, citation
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_abstains_on_what_the_plans_do_not_hold(answerer, question):
+    for asked in (question, fold(question)):
+        answer = answerer.answer(asked)
+        assert answer.abstained, answer
+        assert answer.answer == ABSTAIN_MESSAGE
+        assert answer.citations == ()
+
+
+@pytest.mark.slow
+def test_timings_and_bad_requests(answerer):
+    from ingest.errors import BadRequest
+
+    answer = answerer.answer("Ai ký Quyết định 2224/QĐ-UBND?")
+    assert {"retrieve", "answer", "total"} <= set(answer.timings_ms)
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"]
+    with pytest.raises(BadRequest):
+        answerer.answer("   ")
+
+
+# --- pure parts ----------------------------------------------------------------------------
+
+
+def test_sentences_and_clauses_split_on_the_document_structure():
+    text = (
+        "+ Đơn vị chủ trì: Công an tỉnh.\n"
+        "Định kỳ hằng quý, cấp xã họp trước ngày 18; cấp tỉnh họp trước ngày 25. Tiếp theo là câu"
+        " khác. viết tắt là NQ."
+    )
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences[0] == "+ Đơn vị chủ trì: Công an tỉnh."
+    assert sentences[1].startswith("Định kỳ") and sentences[1].endswith("ngày 25.")
+    assert sentences[2] == "Tiếp theo là câu khác. viết tắt là NQ."
+    clauses = [(text[a:b], text[s:e]) for a, b, s, e in clause_spans(text)]
+    assert ("cấp tỉnh họp trước ngày 25.", sentences[1]) in clauses
+
+
+def test_trim_quote_keeps_the_fact_and_stays_a_substring():
+    text = ", ".join(f"mệnh đề số {i}" for i in range(60)) + ", hạn chót ngày 20/5/2026, hết."
+    quote = trim_quote(text, (text.index("20/5/2026"), text.index("20/5/2026") + 9), limit=120)
+    assert "20/5/2026" in quote
+    assert quote in text
+    assert len(quote) <= 140
+    assert trim_quote("ngắn gọn.") == "ngắn gọn."
+
+
+def _meta(doc_id, province, year, number="", title="Kế hoạch"):
+    return DocumentMeta(doc_id=doc_id, title=title, province=province, year=year, number=number)
+
+
+def test_scope_of_province_year_and_number():
+    docs = [
+        _meta("a", "Đồng Tháp", 2026, title="Kế hoạch giai đoạn 2025 - 2030"),
+        _meta("b", "Quảng Ngãi", 2021, "2224/QĐ-UBND", "Kế hoạch giai đoạn 2016 - 2025"),
+    ]
+    assert question_scope(normalize_query("Kế hoạch tỉnh Cà Mau"), docs, []).problem
+    assert question_scope(normalize_query("kế hoạch năm 2019"), docs, []).problem  # older period
+    ok = question_scope(normalize_query("kế hoạch năm 2027 của Đồng Tháp"), docs, [])
+    assert ok.ok and ok.doc_ids == {"a"}
+    assert question_scope(normalize_query("Đồng Tháp năm 2021"), docs, []).problem
+    assert question_scope(normalize_query("Quyết định 2224/QĐ-UBND"), docs, []).doc_ids == {"b"}
+    assert question_scope(normalize_query("Quyết định 1234/QĐ-UBND"), docs, []).problem
+    assert question_scope(normalize_query("tỷ lệ điều tra"), docs, []).doc_ids == {"a", "b"}

@@ -1,0 +1,62 @@
+"""Intent detection with and without diacritics, and the order of precedence."""
+
+import pytest
+
+from ingest.vntext import fold
+from service.intent import INTENTS, detect_intent, secondary_intent
+
+CASES = [
+    ("Kế hoạch của các đơn vị gửi về Ủy ban nhân dân tỉnh chậm nhất ngày nào?", "deadline"),
+    ("Thời hạn báo cáo 6 tháng là khi nào?", "deadline"),
+    ("Thời gian thực hiện nhiệm vụ tuyên truyền là bao giờ?", "deadline"),
+    ("Ban Chỉ đạo 138 cấp tỉnh họp trước ngày nào?", "deadline"),
+    ("Ai chủ trì chiến dịch truyền thông phòng, chống mua bán người?", "responsibility"),
+    ("Đơn vị nào phối hợp với Công an tỉnh?", "responsibility"),
+    ("Cơ quan nào chịu trách nhiệm thường trực giúp UBND tỉnh?", "responsibility"),
+    ("Trách nhiệm của Sở Tư pháp là gì?", "responsibility"),
+    ("Tỷ lệ điều tra khám phá án đạt bao nhiêu?", "target"),
+    ("Chỉ tiêu thu hồi tài sản tham nhũng là mấy %?", "target"),
+    ("Phấn đấu kéo giảm số vụ phạm tội bao nhiêu phần trăm?", "target"),
+    ("Ai ký Quyết định 2224/QĐ-UBND?", "metadata"),
+    ("Kế hoạch được ban hành ngày nào?", "metadata"),
+    ("Cơ quan nào ban hành Chương trình?", "metadata"),
+    ("Số hiệu của quyết định là gì?", "metadata"),
+    ("So sánh chỉ tiêu điều tra khám phá giữa các kế hoạch", "comparison"),
+    ("Các kế hoạch khác nhau thế nào về thời gian báo cáo?", "comparison"),
+    ("Đồng Tháp và Quảng Ngãi đặt tỷ lệ thu hồi tài sản bao nhiêu?", "comparison"),
+    ("Mục đích của kế hoạch là gì?", "general"),
+    ("Nội dung tuyên truyền phòng, chống tội phạm trong trường học", "general"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), CASES)
+def test_intent_with_diacritics(question, intent):
+    assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(("question", "intent"), CASES)
+def test_intent_without_diacritics(question, intent):
+    assert detect_intent(fold(question)) == intent
+
+
+def test_precedence():
+    # "ban hành ngày nào" asks for the issue date, not a task deadline
+    assert detect_intent("Quyết định ban hành ngày nào?") == "metadata"
+    # "kế hoạch của các cơ quan" are the agencies' own plans, not a comparison of these plans
+    assert detect_intent("Kế hoạch của các cơ quan gửi về khi nào?") == "deadline"
+    # a province whose name contains "cà" is not "cả ... và"
+    assert detect_intent("Kế hoạch của tỉnh Cà Mau và ai chủ trì?") == "responsibility"
+
+
+def test_secondary_intent_of_a_comparison():
+    assert secondary_intent("So sánh tỷ lệ điều tra khám phá giữa các kế hoạch") == "target"
+    assert secondary_intent("Các kế hoạch giao ai chủ trì?") == "responsibility"
+    assert secondary_intent("So sánh hai kế hoạch") == "general"
+    assert set(INTENTS) == {
+        "deadline",
+        "responsibility",
+        "target",
+        "metadata",
+        "comparison",
+        "general",
+    }

@@ -1,0 +1,121 @@
+"""The hybrid retriever on the real index: accentless and accented questions reach the same
+section, modes and filters behave, the LangChain adapter returns citable documents."""
+
+import pytest
+
+from ingest.protocols import Filters
+from ingest.vntext import fold
+from retriever.hybrid import HybridRetriever
+from retriever.langchain_retriever import PlanQARetriever
+from retriever.query import normalize_query
+from retriever.restore import DiacriticRestorer
+
+pytestmark = pytest.mark.slow
+
+# Questions written from the plans; expected (document, section prefix) read from the text.
+SAME_SECTION = [
+    (
+        "Ai chủ trì tổ chức chiến dịch truyền thông về phòng, chống mua bán người trong học sinh, sinh viên?",
+        "002_eaf36e0f570538e5",
+        "II.2.a",
+    ),
+    (
+        "Ban Chỉ đạo 138 cấp tỉnh họp trước ngày nào trong tháng cuối quý?",
+        "003_b39ee1c3d8cc53e2",
+        "III",
+    ),
+    (
+        "Tỷ lệ thu hồi tài sản trong các vụ án tham nhũng của Đồng Tháp phải đạt bao nhiêu?",
+        "000_c6e6a45670724e7f",
+        "II",
+    ),
+    (
+        "Sở Kế hoạch và Đầu tư tổng hợp nhu cầu đầu tư công trung hạn cho công tác phòng, chống tội phạm",
+        "001_9b6bcd664ed356bd",
+        "KH.III",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def retriever(built_index):
+    from ingest.index import open_index
+
+    return HybridRetriever(open_index(built_index))
+
+
+@pytest.mark.parametrize(("question", "doc_id", "section"), SAME_SECTION)
+def test_accentless_and_accented_questions_find_the_same_section(
+    retriever, question, doc_id, section
+):
+    accented = retriever.search(question, k=3)
+    plain = retriever.search(fold(question), k=3)
+    assert accented and plain
+    for hits in (accented, plain):
+        top = hits[0].chunk
+        assert top.doc_id == doc_id
+        assert top.section_path == section or top.section_path.startswith(section + ".")
+    assert accented[0].chunk.chunk_id == plain[0].chunk.chunk_id
+
+
+def test_every_mode_returns_ranked_hits_with_their_sources(retriever):
+    question = "thời gian mở cao điểm tấn công tội phạm mua bán người"
+    for mode, names in (
+        ("lexical", {"words", "syllables"}),
+        ("dense", {"dense"}),
+        ("hybrid", {"words", "syllables", "dense"}),
+    ):
+        hits = HybridRetriever(retriever.index, mode=mode).search(question, k=5)
+        assert len(hits) == 5
+        scores = [hit.score for hit in hits]
+        assert scores == sorted(scores, reverse=True)
+        assert set().union(*(hit.sources for hit in hits)) & names
+        top_docs = [hit.chunk.doc_id for hit in hits]
+        # BM25 alone ranks another plan's "cao điểm tấn công" first; fusion with the dense
+        # ranking puts the human-trafficking plan on top
+        assert "002_eaf36e0f570538e5" in (top_docs[:3] if mode == "lexical" else top_docs[:1])
+    with pytest.raises(ValueError):
+        HybridRetriever(retriever.index, mode="bm25")
+
+
+def test_accentless_question_uses_the_folded_field_and_the_restored_question(retriever):
+    hits = retriever.search("thoi gian mo cao diem tan cong toi pham mua ban nguoi", k=3)
+    sources = set().union(*(hit.sources for hit in hits))
+    assert "folded" in sources and "dense" in sources
+    restored = retriever.restored_query(normalize_query("thoi gian mo cao diem tan cong"))
+    assert restored is not None and restored.has_diacritics
+    assert restored.dense_text.startswith("thời gian")
+    assert retriever.restored_query(normalize_query("thời gian")) is None
+
+
+def test_filters_are_hard_and_a_named_province_is_a_soft_boost(retriever):
+    question = "tỷ lệ điều tra khám phá các loại tội phạm"
+    only_003 = retriever.search(question, k=5, filters=Filters(doc_ids=("003_b39ee1c3d8cc53e2",)))
+    assert only_003 and {hit.chunk.doc_id for hit in only_003} == {"003_b39ee1c3d8cc53e2"}
+    boosted = retriever.search(question + " của tỉnh Hải Dương", k=3)
+    assert boosted[0].chunk.doc_id == "003_b39ee1c3d8cc53e2"
+    # the boost is soft: other documents still appear
+    assert len({hit.chunk.doc_id for hit in retriever.search(question + " Hải Dương", k=10)}) > 1
+    assert retriever.search(question, k=0) == []
+
+
+def test_langchain_retriever_returns_documents_with_citation_metadata(retriever):
+    adapter = PlanQARetriever(retriever=retriever, k=3)
+    docs = adapter.invoke("Ngày hội toàn dân bảo vệ an ninh Tổ quốc")
+    assert len(docs) == 3
+    first = docs[0]
+    assert first.page_content
+    assert {"doc_id", "section_path", "section_title", "chunk_id", "score"} <= set(first.metadata)
+    assert first.metadata["chunk_id"].startswith(first.metadata["doc_id"])
+
+
+def test_restorer_on_plain_strings():
+    restorer = DiacriticRestorer.from_texts(
+        ["Thời hạn nộp báo cáo", "thời gian thực hiện", "báo cáo kết quả", "bảo vệ"]
+    )
+    assert restorer.restore(["thoi", "han", "nop", "bao", "cao"]) == [
+        "thời", "hạn", "nộp", "báo", "cáo",
+    ]  # fmt: skip
+    assert restorer.restore(["bao", "ve"]) == ["bảo", "vệ"]
+    assert restorer.restore(["xyz"]) == ["xyz"]
+    assert restorer.restore([]) == []
