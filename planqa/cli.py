@@ -70,6 +70,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="report folder (default: eval/reports/<timestamp>)")
     p.add_argument("--check", action="store_true", help="fail when below the committed baseline")
     p.add_argument("--write-baseline", action="store_true", help="store this run as the baseline")
+    p.add_argument("--baseline", help="baseline file (default: eval/baseline.json)")
     p.add_argument("--no-progress", action="store_true")
 
     p = sub.add_parser("bench", help="run a benchmark")

@@ -74,31 +74,35 @@ def canonical_province(name: str) -> str | None:
     return None
 
 
-def find_provinces(text: str) -> tuple[str, ...]:
-    """Canonical names of the provinces a text names, in order of first mention."""
+def province_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of each province mention, in text order. Offsets index the
+    NFC form of `text`."""
     from ingest.vntext import fold, nfc
 
     surface = nfc(text)
     folded = fold(surface)  # fold keeps length for precomposed Vietnamese text
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     for pattern, canonical, key in _patterns():
         for match in pattern.finditer(folded):
             start, end = match.span()
-            if any(start < t_end and end > t_start for t_start, t_end in taken):
+            if any(start < t_end and end > t_start for t_start, t_end, _ in spans):
                 continue
             if key in COMMON_PHRASES:
                 original = surface[start:end] if len(surface) == len(folded) else ""
                 capitalised = original[:1].isupper()
                 if not capitalised and not _PREFIX.search(folded[:start]):
                     continue
-            taken.append((start, end))
-            found.append((start, canonical))
+            spans.append((start, end, canonical))
+    return sorted(spans)
+
+
+def find_provinces(text: str) -> tuple[str, ...]:
+    """Canonical names of the provinces a text names, in order of first mention."""
     ordered: list[str] = []
-    for _, canonical in sorted(found):
+    for _, _, canonical in province_spans(text):
         if canonical not in ordered:
             ordered.append(canonical)
     return tuple(ordered)
 
 
-__all__ = ["PROVINCES", "ALIASES", "canonical_province", "find_provinces"]
+__all__ = ["PROVINCES", "ALIASES", "canonical_province", "find_provinces", "province_spans"]

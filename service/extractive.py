@@ -85,6 +85,7 @@ class Gathered:
     evidence: Evidence | None
     abstain_reason: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    strength: float | None = None
 
 
 class ExtractiveAnswerer:
@@ -155,7 +156,7 @@ class ExtractiveAnswerer:
         # (toi = tôi/tội, luong = lương/lượng) and would make any passage look relevant.
         scoring = state.retriever.restored_query(query) or query
         strength = evidence_strength(scoring, in_scope, state.stats, state.documents)
-        timings["strength"] = round(strength, 3)
+        gathered.strength = round(strength, 3)
         if strength < self.min_strength:
             gathered.abstain_reason = f"weak evidence ({strength:.2f})"
             return gathered
@@ -185,18 +186,28 @@ class ExtractiveAnswerer:
         timings = {k: round(v, 2) for k, v in timings.items()}
         if composition is None:
             log.info("abstain: %s | %s", gathered.abstain_reason, gathered.question)
-            return abstention(gathered.intent, timings)
+            return abstention(gathered.intent, timings, gathered)
         return Answer(
             answer=composition.text,
             abstained=False,
             intent=gathered.intent,
             citations=composition.citations,
             timings_ms=timings,
+            evidence_strength=gathered.strength,
         )
 
 
-def abstention(intent: str, timings: dict[str, float] | None = None) -> Answer:
-    return Answer(ABSTAIN_MESSAGE, abstained=True, intent=intent, timings_ms=timings or {})
+def abstention(
+    intent: str, timings: dict[str, float] | None = None, gathered: Gathered | None = None
+) -> Answer:
+    return Answer(
+        ABSTAIN_MESSAGE,
+        abstained=True,
+        intent=intent,
+        timings_ms=timings or {},
+        evidence_strength=gathered.strength if gathered else None,
+        abstain_reason=gathered.abstain_reason if gathered else "",
+    )
 
 
 def _compose(evidence: Evidence) -> Composition | None:

@@ -65,9 +65,19 @@ class AskRequest(_Request):
     )
     top_k: TopK = 8
     filters: FiltersIn | None = None
+    previous_question: QuestionText | None = Field(
+        default=None,
+        description="The conversation's previous question: a follow-up such as "
+        "«còn Hải Dương thì sao?» is answered in its context.",
+    )
 
     def domain_filters(self) -> Filters:
         return self.filters.to_domain() if self.filters else Filters()
+
+    def resolved_question(self) -> str:
+        from service.followup import resolve_followup
+
+        return resolve_followup(self.question, self.previous_question)
 
 
 class SearchRequest(_Request):
@@ -108,15 +118,19 @@ class AnswerResponse(BaseModel):
     intent: str
     citations: list[CitationOut]
     timings_ms: dict[str, float]
+    resolved_question: str | None = Field(
+        default=None, description="The question actually answered, when a follow-up was rewritten."
+    )
 
     @classmethod
-    def from_domain(cls, answer: Answer) -> AnswerResponse:
+    def from_domain(cls, answer: Answer, resolved_question: str | None = None) -> AnswerResponse:
         return cls(
             answer=answer.answer,
             abstained=answer.abstained,
             intent=answer.intent,
             citations=[CitationOut.from_domain(c) for c in answer.citations],
             timings_ms=dict(answer.timings_ms),
+            resolved_question=resolved_question,
         )
 
 

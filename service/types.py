@@ -18,6 +18,10 @@ class Answer:
     intent: str  # deadline | responsibility | target | metadata | comparison | general
     citations: tuple[Citation, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # Diagnostics for evaluation and logs, not part of the HTTP answer: how well the retrieved
+    # passages cover the question (0-1), and why the answerer abstained.
+    evidence_strength: float | None = None
+    abstain_reason: str = ""
 
 
 class Answerer(Protocol):

@@ -34,7 +34,7 @@ DEADLINE_QUESTION = (
     "cơ quan, đơn vị gửi về Ủy ban nhân dân tỉnh trước ngày nào?"
 )
 OFF_TOPIC_QUESTION = "Giá vé máy bay khứ hồi từ Hà Nội đi Paris vào tháng 7 là bao nhiêu tiền?"
-ANSWER_KEYS = {"answer", "abstained", "intent", "citations", "timings_ms"}
+ANSWER_KEYS = {"answer", "abstained", "intent", "citations", "timings_ms", "resolved_question"}
 CITATION_KEYS = {
     "doc_id",
     "doc_title",
@@ -215,6 +215,18 @@ def test_ask_abstains_off_topic(client: TestClient) -> None:
     assert body["abstained"] is True
     assert body["citations"] == []
     assert body["answer"].strip()
+
+
+def test_ask_understands_a_followup_in_the_previous_question_context(client: TestClient) -> None:
+    previous = "Ai chủ trì công tác tuyên truyền phòng, chống tội phạm ở Đồng Tháp?"
+    body = client.post(
+        "/ask", json={"question": "còn Hải Dương thì sao?", "previous_question": previous}
+    ).json()
+    assert body["resolved_question"] == previous.replace("Đồng Tháp", "Hải Dương")
+    assert body["abstained"] is False
+    assert {c["doc_id"] for c in body["citations"]} == {"003_b39ee1c3d8cc53e2"}
+    alone = client.post("/ask", json={"question": "Ai chủ trì?"}).json()
+    assert alone["resolved_question"] is None
 
 
 def test_ask_filter_restricts_documents(client: TestClient) -> None:

@@ -28,8 +28,11 @@ _DELTA_PIECE = re.compile(r"\S+\s*")
 _DELTA_WORDS = 6
 
 
-def _respond(answer: Answer, started: float) -> AnswerResponse:
-    response = AnswerResponse.from_domain(answer)
+def _respond(answer: Answer, started: float, body: AskRequest) -> AnswerResponse:
+    resolved = body.resolved_question()
+    response = AnswerResponse.from_domain(
+        answer, resolved_question=resolved if resolved != body.question else None
+    )
     response.timings_ms.setdefault("total", round((time.perf_counter() - started) * 1000, 1))
     return response
 
@@ -39,8 +42,9 @@ def ask(body: AskRequest, holder: HolderDep) -> AnswerResponse:
     started = time.perf_counter()
     filters = body.domain_filters()
     require_documents(holder.index(), filters.doc_ids)
-    answer = holder.answerer().answer(body.question, top_k=body.top_k, filters=filters)
-    return _respond(answer, started)
+    question = body.resolved_question()
+    answer = holder.answerer().answer(question, top_k=body.top_k, filters=filters)
+    return _respond(answer, started, body)
 
 
 def answer_pieces(text: str, words: int = _DELTA_WORDS) -> list[str]:
@@ -63,7 +67,7 @@ async def _answer_events(
     filters = body.domain_filters()
     yield _event("status", {"stage": "retrieving", "message": "Đang tìm trong các văn bản…"})
     job = asyncio.ensure_future(
-        run_in_threadpool(answerer.answer, body.question, body.top_k, filters)
+        run_in_threadpool(answerer.answer, body.resolved_question(), body.top_k, filters)
     )
     try:
         while True:
@@ -91,7 +95,7 @@ async def _answer_events(
     yield _event("status", {"stage": "answering", "message": "Đang soạn câu trả lời…"})
     for piece in answer_pieces(answer.answer):
         yield _event("delta", {"text": piece})
-    yield _event("answer", _respond(answer, started).model_dump(mode="json"))
+    yield _event("answer", _respond(answer, started, body).model_dump(mode="json"))
     yield _event("done", {})
 
 
