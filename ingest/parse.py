@@ -53,7 +53,5 @@ def parse_path(path: Path) -> ParsedFile:
     )
     if not overrides:
         return parsed
-    document = replace(
-        parsed.document, meta=apply_sidecar(parsed.document.meta, overrides)
-    )
+    document = replace(parsed.document, meta=apply_sidecar(parsed.document.meta, overrides))
     return replace(parsed, document=document)

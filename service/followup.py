@@ -57,7 +57,9 @@ def resolve_followup(question: str, previous: str | None) -> str:
         spans = [m.span() for m in previous_years]
         return _replace_spans(previous, spans, subject_year.group(0))
     stem = previous.rstrip(" ?.!…")
-    linker = " ở " if subject_provinces and not subject.lower().startswith(("tỉnh", "tinh")) else " – "
+    linker = (
+        " ở " if subject_provinces and not subject.lower().startswith(("tỉnh", "tinh")) else " – "
+    )
     return f"{stem}{linker}{subject}?"
 
 

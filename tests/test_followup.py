@@ -7,7 +7,12 @@ PREVIOUS = "Kế hoạch phòng, chống tội phạm năm 2026 của Đồng Th
 
 @pytest.mark.parametrize(
     "followup",
-    ["còn Hải Dương thì sao?", "Còn Hải Dương?", "thế còn Hải Dương thì thế nào?", "con hai duong thi sao"],
+    [
+        "còn Hải Dương thì sao?",
+        "Còn Hải Dương?",
+        "thế còn Hải Dương thì thế nào?",
+        "con hai duong thi sao",
+    ],
 )
 def test_followup_swaps_the_province(followup):
     resolved = resolve_followup(followup, PREVIOUS)
