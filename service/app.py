@@ -1,5 +1,6 @@
 """The FastAPI application: `create_app(settings)` wires settings, the lazily opened index,
-routes, error handlers and request logging. Nothing is opened at import or start-up.
+routes, error handlers and request logging. Nothing is opened at import; at start-up a
+background thread warms the index and models while the server already answers.
 
 Run it with `planqa serve` (uvicorn, `create_app` as a factory, so every worker builds its
 own app from the environment).
@@ -8,7 +9,10 @@ own app from the environment).
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,11 +57,27 @@ class RequestLog:
             log.info("%s %s -> %d in %.1f ms", scope["method"], scope["path"], status, elapsed_ms)
 
 
+def _warm_up(holder: IndexHolder) -> None:
+    try:
+        holder.warm_up()
+    except Exception:  # a failed warm-up must not stop the server; requests report the error
+        log.exception("warm-up failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="PlanQA API", version="0.1.0", description=DESCRIPTION)
+    holder = IndexHolder(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Warm up in the background: /healthz answers at once, and the first questions wait
+        # on the loaders' locks instead of racing them.
+        threading.Thread(target=_warm_up, args=(holder,), name="warm-up", daemon=True).start()
+        yield
+
+    app = FastAPI(title="PlanQA API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    app.state.index_holder = IndexHolder(settings)
+    app.state.index_holder = holder
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -92,6 +92,14 @@ class IndexHolder:
                 )
             return loaded.retrievers[mode]
 
+    def warm_up(self) -> None:
+        """Load the index, the embedder and the word segmenter before the first question, so
+        no officer waits for model loading. Without an index there is nothing to warm."""
+        try:
+            self.answerer().answer("Ai chủ trì thực hiện kế hoạch?", top_k=3)
+        except IndexMissing:
+            log.info("warm-up skipped: no index yet")
+
     def forget(self) -> None:
         """Drop the cached version, e.g. after a write from this process."""
         with self._lock:
