@@ -67,6 +67,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="comma-separated configurations (default: all); e.g. hybrid,lexical,dense,naive",
     )
     p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument(
+        "--every", type=int, help="only every K-th question (a fixed subset spread over all plans)"
+    )
     p.add_argument("--out", help="report folder (default: eval/reports/<timestamp>)")
     p.add_argument("--check", action="store_true", help="fail when below the committed baseline")
     p.add_argument("--write-baseline", action="store_true", help="store this run as the baseline")

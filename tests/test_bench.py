@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from eval.metrics import percentile
 from ingest.settings import Settings
-from planqa.bench.query import percentile
 from planqa.bench.report import update_section
 from planqa.bench.scale import distinct_variants
 from planqa.bench.synthetic import OTHER_PROVINCES, make_corpus, variant_text

@@ -9,7 +9,6 @@ embedding cache (`<data_dir>/cache`) are reused. A full run writes its section o
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -23,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from eval.metrics import percentile
 from ingest.settings import Settings
 
 CLIENTS = (1, 8, 32)
@@ -50,16 +50,6 @@ class LoadResult:
     mean_ms: float | None
     max_ms: float | None
     statuses: dict[str, int]
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100.0
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _ms(value: float | None) -> float | None:

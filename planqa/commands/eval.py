@@ -24,6 +24,7 @@ def _command_line(args: argparse.Namespace) -> str:
         ("--dataset", args.dataset),
         ("--configs", args.configs),
         ("--limit", args.limit),
+        ("--every", getattr(args, "every", None)),
         ("--out", args.out),
         ("--baseline", getattr(args, "baseline", None)),
     ):
@@ -83,6 +84,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise BadRequest("--limit phải là số nguyên dương.")
     dataset_path = Path(args.dataset) if args.dataset else None
     questions = load_dataset(dataset_path)
+    every = getattr(args, "every", None)
+    if every is not None and every < 1:
+        raise BadRequest("--every phải là số nguyên dương.")
+    if every:
+        questions = questions[::every]
     if args.limit:
         questions = questions[: args.limit]
     if not questions:
@@ -99,7 +105,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         run_name=out_dir.name,
     )
     write_report(result, report, out_dir)
-    if dataset_path is None and args.limit is None and args.configs is None:
+    if dataset_path is None and args.limit is None and not every and args.configs is None:
         write_docs(report, out_dir, DOCS_DIR)  # docs describe complete runs on the real set
     _print_summary(report, out_dir)
 
