@@ -47,7 +47,14 @@ def test_ask_prints_answer_then_numbered_citations(
 def test_ask_json_is_the_contract(built_index: Settings, capsys: pytest.CaptureFixture) -> None:
     out = _run(ask, ["ask", QUESTION, "--json", "-k", "5"], built_index, capsys)
     body = json.loads(out)
-    assert set(body) == {"answer", "abstained", "intent", "citations", "timings_ms"}
+    assert set(body) == {
+        "answer",
+        "abstained",
+        "intent",
+        "citations",
+        "timings_ms",
+        "resolved_question",
+    }
     assert body["abstained"] is False
     assert body["citations"]
     assert set(body["citations"][0]) == {

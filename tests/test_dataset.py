@@ -243,7 +243,8 @@ def _subtree_text(doc, path: str) -> str | None:  # noqa: ANN001 - ParsedDocumen
 def _meta_text(doc) -> str:  # noqa: ANN001 - ParsedDocument
     meta = doc.meta
     parts = [meta.title, meta.doc_type, meta.number, meta.issuer, meta.province, meta.place]
-    parts += [meta.date_text, meta.signer, meta.title_note]  # not recipients: other people
+    parts += [meta.date_text, meta.signer, meta.signer_title, meta.status, meta.title_note]
+    # not recipients: other people
     if meta.issued_date is not None:
         day = meta.issued_date
         parts += [f"{day.day}/{day.month}/{day.year}", day.strftime("%d/%m/%Y")]
