@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ingest.embed import get_embedder
-from ingest.errors import BadDocument, ConfigError, NotFound
+from ingest.errors import BadDocument, ConfigError, IndexMissing, NotFound
 from ingest.index import sqlite_store as store
 from ingest.index.embed_cache import EmbeddingCache, cache_key
 from ingest.index.vector_store import ChromaStore, chunk_metadata, drop_server_collections
@@ -228,6 +228,11 @@ def _build(
         parsed.append((result, path, _sha256(path)))
 
     base_docs: dict[str, Any] = base[1].get("documents", {}) if base else {}
+    if incremental and base is not None and base[1].get("schema_version") != store.SCHEMA_VERSION:
+        raise IndexMissing(
+            "Chỉ mục được tạo bởi phiên bản cũ. Hãy chạy `planqa ingest` cho cả kho văn bản.",
+            f"live index schema {base[1].get('schema_version')} != {store.SCHEMA_VERSION}",
+        )
     if incremental and base is not None and not parsed and not drop:
         return _report_for_unchanged(settings, base[0], refused, started)
 

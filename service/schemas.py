@@ -173,6 +173,8 @@ class DocumentOut(BaseModel):
     date_text: str
     year: int | None
     signer: str
+    signer_title: str
+    status: str
     recipients: list[str]
     source_format: str
 
@@ -190,6 +192,8 @@ class DocumentOut(BaseModel):
             date_text=meta.date_text,
             year=meta.year,
             signer=meta.signer,
+            signer_title=meta.signer_title,
+            status=meta.status,
             recipients=list(meta.recipients),
             source_format=meta.source_format,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.types import Agency, Chunk, DocumentMeta, Section, Task, TaskTime
 from ingest.vntext import fold, index_form
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents.signer_title, documents.status
 TASK_ROLES = ("lead", "cooperating", "executing", "directing")
 
 # `_` joins the syllables of an underthesea word ("phòng_chống"), so it must stay inside tokens;
@@ -37,6 +37,8 @@ CREATE TABLE documents (
     date_text TEXT NOT NULL,
     year INTEGER,
     signer TEXT NOT NULL,
+    signer_title TEXT NOT NULL,
+    status TEXT NOT NULL,
     recipients TEXT NOT NULL,
     title_note TEXT NOT NULL,
     source_path TEXT NOT NULL,
@@ -159,7 +161,7 @@ def insert_document(
     conn: sqlite3.Connection, meta: DocumentMeta, position: int, file_sha256: str
 ) -> None:
     conn.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             meta.doc_id,
             position,
@@ -174,6 +176,8 @@ def insert_document(
             meta.date_text,
             meta.year,
             meta.signer,
+            meta.signer_title,
+            meta.status,
             json.dumps(list(meta.recipients), ensure_ascii=False),
             meta.title_note,
             meta.source_path,
@@ -288,6 +292,8 @@ def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
         date_text=row["date_text"],
         year=row["year"],
         signer=row["signer"],
+        signer_title=row["signer_title"],
+        status=row["status"],
         recipients=tuple(json.loads(row["recipients"])),
         title_note=row["title_note"],
         source_path=row["source_path"],

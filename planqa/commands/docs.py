@@ -62,6 +62,9 @@ def _document_detail(meta: DocumentMeta, sections: list[Section]) -> str:
         ("Ngày", _date(meta)),
         ("Năm", str(meta.year or "")),
         ("Người ký", meta.signer),
+        ("Chức vụ người ký", meta.signer_title),
+        ("Tình trạng", meta.status),
+        ("Ghi chú", meta.title_note),
         ("Tệp", f"{meta.source_path} ({meta.source_format})"),
     ]
     lines = [f"{name}: {value}" for name, value in fields if value.strip()]
