@@ -38,6 +38,9 @@ def test_fts_query_quotes_terms_and_restricts_to_one_column() -> None:
     assert fts_query(["Đồng Tháp"], "folded") == 'folded : ("dong thap")'
     assert fts_query(["Hoà"], "syllables") == 'syllables : ("hòa")'  # canonical tones
     assert fts_query([" ", ""], "words") is None
+    # control characters (found by schemathesis: a NUL ended the FTS5 string) are dropped
+    assert fts_query(["q\u00b6\u0017\u0000\u00fd"], "syllables") == 'syllables : ("q¶  ý")'
+    assert fts_query(["\u0000"], "words") is None
 
 
 def test_province_key_ignores_accents_case_and_prefix() -> None:

