@@ -8,6 +8,7 @@ whose Vietnamese message names the file.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ def _pdf_text(data: bytes, filename: str) -> str:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted and not reader.decrypt(""):
             raise _refuse(filename, "tệp PDF được bảo vệ bằng mật khẩu")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        text = _pdf_layout_text(reader)
     except BadDocument:
         raise
     except FileNotDecryptedError as exc:
@@ -166,10 +167,120 @@ def _pdf_text(data: bytes, filename: str) -> str:
         raise _refuse(filename, "tệp PDF bị hỏng hoặc không đầy đủ", repr(exc)) from exc
     except NotImplementedError as exc:  # e.g. an encryption algorithm pypdf cannot handle
         raise _refuse(filename, "tệp PDF được mã hóa theo cách không hỗ trợ", repr(exc)) from exc
-    text = "\n".join(pages)
     if not any(ch.isalnum() for ch in text):
         raise _refuse(filename, "tệp PDF không có lớp văn bản (có thể là bản quét)")
     return _finish(text, filename)
+
+
+# Layout signals in a PDF text layer: a digit run set this much smaller than the line's text is
+# a superscript footnote marker; a vertical step this many line heights is a paragraph gap; a
+# line this much smaller than the document's body text, below all body text, is a footnote.
+_SUP_SIZE_RATIO = 0.85
+_PARAGRAPH_GAP = 1.5
+_FOOTNOTE_SIZE_RATIO = 0.9
+_PAGE_FOOT = re.compile(r"^(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*[-–])?$")
+_NOTE_MARK = re.compile(r"^(?:<sup>(\d{1,2})</sup>|(\d{1,2})(?=\s))\s*(\S.*)$")
+
+
+@dataclass
+class _PdfLine:
+    y: float
+    size: float  # the line's largest font size: its body text, never a superscript
+    parts: list[tuple[str, float]]  # (text, font size) in reading order
+
+    def text(self) -> str:
+        out = []
+        for text, size in self.parts:
+            if size < _SUP_SIZE_RATIO * self.size and text.strip().isdigit():
+                text = f"<sup>{text.strip()}</sup>"
+            out.append(text)
+        return "".join(out).strip()
+
+
+def _pdf_page_lines(page) -> list[_PdfLine]:  # noqa: ANN001 - a pypdf PageObject
+    """The page's text runs grouped into lines by baseline, in content-stream order."""
+    lines: list[_PdfLine] = []
+
+    def visit(text: str, cm, tm, font, size: float) -> None:  # noqa: ANN001
+        if not text.strip():
+            return
+        y = tm[5] * cm[3] + cm[5]
+        size = abs(size * (tm[3] or 1.0) * (cm[3] or 1.0))
+        text = text.replace("\n", " ")
+        if lines and abs(lines[-1].y - y) < 0.5 * max(lines[-1].size, size):
+            lines[-1].parts.append((text, size))
+            lines[-1].size = max(lines[-1].size, size)
+        else:
+            lines.append(_PdfLine(y, size, [(text, size)]))
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+def _body_size(pages: list[list[_PdfLine]]) -> float:
+    """The font size carrying most characters: the document's running text."""
+    weight: dict[float, int] = {}
+    for line in (line for lines in pages for line in lines):
+        for text, size in line.parts:
+            weight[round(size, 1)] = weight.get(round(size, 1), 0) + len(text.strip())
+    return max(weight, key=weight.__getitem__) if weight else 0.0
+
+
+def _split_page_foot(lines: list[_PdfLine], body: float) -> tuple[list[_PdfLine], list[str]]:
+    """Footnote bodies at the page foot (small type below the last body line, opening with
+    their number) come out as `<sup>n</sup> text` lines; the page keeps the rest."""
+    small = [line.size < _FOOTNOTE_SIZE_RATIO * body for line in lines]
+    pairs = list(zip(lines, small, strict=True))
+    lowest_body = min((ln.y for ln, s in pairs if not s), default=float("inf"))
+    notes: list[str] = []
+    kept: list[_PdfLine] = []
+    for line, is_small in pairs:
+        text = line.text()
+        if not is_small or line.y > lowest_body or _PAGE_FOOT.match(text):
+            kept.append(line)
+            continue
+        mark = _NOTE_MARK.match(text)
+        if mark:
+            notes.append(f"<sup>{mark.group(1) or mark.group(2)}</sup> {mark.group(3)}")
+        elif notes:
+            notes[-1] += f" {text}"
+        else:
+            kept.append(line)
+    return kept, notes
+
+
+def _page_text(lines: list[_PdfLine]) -> str:
+    """Lines of one page, with a blank line where the vertical step shows a paragraph gap."""
+    steps = sorted(
+        round(a.y - b.y, 1)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if 0 < a.y - b.y < 3 * a.size
+    )
+    leading = steps[len(steps) // 4] if steps else 0.0  # a typical in-paragraph line step
+    out: list[str] = []
+    for previous, line in zip([None, *lines], lines, strict=False):
+        text = line.text()
+        gap = previous is not None and previous.y - line.y > _PARAGRAPH_GAP * leading
+        # A page number sits far below the last line; that gap is the page foot, not a paragraph.
+        if gap and leading and not _PAGE_FOOT.match(text):
+            out.append("")
+        out.append(text)
+    return "\n".join(out)
+
+
+def _pdf_layout_text(reader) -> str:  # noqa: ANN001 - a pypdf PdfReader
+    """The text layer read with its layout: superscript markers as `<sup>n</sup>` (as in the
+    markdown corpus), paragraph gaps as blank lines, and page-foot footnotes moved to the end
+    (like DOCX footnotes) so that a paragraph running across a page break stays whole."""
+    pages = [_pdf_page_lines(page) for page in reader.pages]
+    body = _body_size(pages)
+    texts: list[str] = []
+    notes: list[str] = []
+    for lines in pages:
+        kept, page_notes = _split_page_foot(lines, body)
+        texts.append(_page_text(kept))
+        notes.extend(page_notes)
+    return "\n".join(texts + [f"\n{note}\n" for note in notes])
 
 
 # --- DOCX -------------------------------------------------------------------------------------

@@ -120,6 +120,12 @@ SPACED_CODE_SLASH = re.compile(r"(?<=\d) +(?=/[A-ZĐ])")
 #: A document code split at a line end: "13-" + "KL/TW ..." → "13-KL/TW ...".
 CODE_HEAD_AT_END = re.compile(r"\d[-/]$")
 CODE_TAIL_AT_START = re.compile(r"^[A-ZĐ]{1,6}[-/]")
+#: The tail of a year range wrapped onto its own line: "- 2025." after "giai đoạn 2021".
+YEAR_RANGE_TAIL = re.compile(r"^[-–]\s*(?:19|20)\d{2}\b(?!\s*[-–/]\s*\d)")
+#: Sentence openers of a plan's first paragraph: they end the title block above them.
+SENTENCE_OPENER = re.compile(r"^(?:Thực hiện|Căn cứ|Theo đề nghị|Xét đề nghị|Nhằm|Để)\s")
+#: A line opening with a document code: "12-NQ/TW ngày ...", "01/2017/TTLT-BCA ...".
+CODE_START = re.compile(r"^\d{1,4}(?:/\d{4})?[-/][A-ZĐ]{1,10}\b")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
 
@@ -154,6 +160,7 @@ class _Para:
     lines: list[str]
     heading_like: bool  # a heading or title: an upper-case line after it starts a new paragraph
     blank_before: bool
+    title: bool = False  # the title block under the type line ("KẾ HOẠCH")
 
     @property
     def last(self) -> str:
@@ -181,17 +188,29 @@ def _split_footnotes(lines: list[str]) -> tuple[list[str], dict[int, str]]:
     """Take footnote bodies out of the line list and turn their anchors into sentinels."""
     bodies: dict[int, str] = {}
     kept: list[str] = []
+    body: list[str] | None = None  # the open footnote body: PDF text wraps it over lines
     for line in lines:
         match = FOOTNOTE_BODY.match(line.strip())
         if match:
-            bodies[_footnote_number(match)] = strip_markdown(match.group(3))
+            body = [strip_markdown(match.group(3))]
+            bodies[_footnote_number(match)] = body[0]
+        elif body is not None and _continues_footnote(line):
+            body.append(strip_markdown(line))
+            bodies[max(bodies)] = _join(_Para(body, False, False))
         else:
+            body = None
             kept.append(line)
     kept = [
         FOOTNOTE_ANCHOR.sub(lambda m: _ANCHOR_MARK.format(n=_footnote_number(m)), line)
         for line in kept
     ]
     return _split_plain_footnotes(kept, bodies)
+
+
+def _continues_footnote(line: str) -> bool:
+    """A wrapped footnote body goes on until a blank line, a page number or a new block."""
+    text = strip_markdown(line.strip())
+    return bool(text) and not PAGE_NUMBER.match(text) and not _starts_structure(text)
 
 
 def _split_plain_footnotes(
@@ -243,9 +262,12 @@ def _starts_structure(line: str) -> bool:
     )
 
 
-def _should_join(para: _Para, line: str, blanks: int) -> bool:
-    """Whether `line` continues the paragraph (a hard wrap) rather than starting a new one."""
+def _should_join(para: _Para, line: str, blanks: int, page_break: bool = False) -> bool:
+    """Whether `line` continues the paragraph (a hard wrap) rather than starting a new one.
+    A page break joins running text but ends a heading (its body starts the next page)."""
     last, first = para.last, para.lines[0]
+    if YEAR_RANGE_TAIL.match(line) and re.search(r"\d$", last):
+        return True  # "giai đoạn 2021" + "- 2025.": a wrapped year range, not a bullet
     if _starts_structure(line) or (_is_header_line(first) and not ROMAN.match(first)):
         return False
     if is_caps_line(line):
@@ -256,14 +278,24 @@ def _should_join(para: _Para, line: str, blanks: int) -> bool:
         return False
     if line[0].islower():
         return True
-    if blanks == 0 and len(last) >= _PDF_WRAP_WIDTH and not LABEL_LINE.match(first):
+    if para.heading_like and page_break and not CODE_START.match(line):
+        return bool(_OPEN_END.search(last))
+    if para.title and SENTENCE_OPENER.match(line):
+        return False  # the title ends where the text starts: "Thực hiện Kế hoạch số ..."
+    if blanks == 0 and len(last) >= _PDF_WRAP_WIDTH:
         return True  # a full-width PDF line: the paragraph goes on even after a full stop
     if _SENTENCE_END.search(last) or (last.startswith("(") and last.endswith(")")):
         return False
     if _OPEN_END.search(last) or last.count("(") > last.count(")") or line[0] in "),;":
         return True
+    if CODE_START.match(line):
+        return True  # "Nghị quyết số" + "12-NQ/TW ngày ...": a document code never opens a block
+    if para.title:
+        return blanks == 0 and not page_break
     if para.heading_like:
-        return blanks == 0
+        # A numbered heading's last line stops short of the width; a capitalised line after
+        # it opens its body (a wrapped heading goes on in lower case, or after "của", ",").
+        return not line[0].isupper() and blanks == 0 and not page_break
     return True
 
 
@@ -291,11 +323,14 @@ def clean_document(raw: str) -> CleanedText:
     text = _INVISIBLE.sub("", nfc(raw)).replace("\r\n", "\n").replace("\r", "\n")
     lines, bodies = _split_footnotes(text.split("\n"))
     paras: list[_Para] = []
-    blanks, hard = 0, True
+    blanks, hard, page_break = 0, True, False
     after_type_line = False
     for raw_line in lines:
         raw_line = _SPACES.sub(" ", raw_line).strip()
-        if not raw_line or PAGE_NUMBER.match(raw_line):
+        if PAGE_NUMBER.match(raw_line):
+            page_break = True  # not a blank: running text goes on across the page break
+            continue
+        if not raw_line:
             blanks += 1
             continue
         if _MD_RULE.match(raw_line):
@@ -305,13 +340,13 @@ def clean_document(raw: str) -> CleanedText:
         if not line:
             blanks += 1
             continue
-        if paras and not hard and _should_join(paras[-1], line, blanks):
+        if paras and not hard and _should_join(paras[-1], line, blanks, page_break):
             paras[-1].lines.append(line)
         else:
             heading_like = _is_heading_like(raw_line, line, after_type_line)
-            paras.append(_Para([line], heading_like, blanks > 0 or hard))
+            paras.append(_Para([line], heading_like, blanks > 0 or hard, after_type_line))
             after_type_line = bool(TYPE_LINE.match(line))
-        blanks, hard = 0, False
+        blanks, hard, page_break = 0, False, False
     out: list[str] = []
     for para in paras:
         if para.blank_before and out:

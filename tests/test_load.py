@@ -267,3 +267,64 @@ def test_content_decides_format_not_extension(tmp_path: Path) -> None:
 def test_claimed_binary_format_without_its_content_refused() -> None:
     _refused(VIET.encode(), "gia.pdf", "không phải là tệp PDF")
     _refused(VIET.encode(), "gia.docx", "không phải là tệp Word")
+
+
+def _layout_pdf(fonts: dict[str, Path]) -> bytes:
+    """Two A4 pages laid out as an office PDF: 12 pt running text with a superscript footnote
+    marker, a 9 pt footnote at the first page's foot, page numbers, and a paragraph running
+    across the page break."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(fonts[""]))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    body = [
+        "1. Chủ động nhận diện các nhóm tội phạm",
+        "Tiếp tục đấu tranh với 03 loại thủ đoạn hoạt động của tội phạm",
+        "để có giải pháp đấu tranh trấn áp theo tuyến, địa bàn, lĩnh vực;",
+        "bảo đảm kịp thời và nghiêm minh; tăng",
+    ]
+    for index, line in enumerate(body):
+        pdf.set_font("DejaVu", size=12)
+        pdf.text(20, 30 + 6 * index, line)
+        if index == 1:  # the anchor, set small and raised after "tội phạm"
+            x = 20 + pdf.get_string_width(line)
+            pdf.set_font("DejaVu", size=8)
+            pdf.text(x, 30 + 6 * index - 1.5, "1")
+    pdf.set_font("DejaVu", size=6)
+    pdf.text(20, 265, "1")
+    pdf.set_font("DejaVu", size=9)
+    pdf.text(22, 266, "(1) Phương thức truyền thông; (2) Phương thức thủ đoạn cũ,")
+    pdf.text(20, 270.5, "hành vi cũ; (3) Phương thức thủ đoạn mới.")
+    pdf.set_font("DejaVu", size=10)
+    pdf.text(104, 287, "1")
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    pdf.text(20, 30, "cường tổ chức các phiên tòa rút kinh nghiệm.")
+    pdf.set_font("DejaVu", size=10)
+    pdf.text(104, 287, "2")
+    return bytes(pdf.output())
+
+
+def test_pdf_layout_superscript_page_foot_footnote_and_page_break() -> None:
+    from docgen import DEJAVU_FONTS
+
+    from ingest.normalize import clean_document
+
+    if not all(path.is_file() for path in DEJAVU_FONTS.values()):
+        pytest.skip("DejaVu fonts missing: apt-get install fonts-dejavu-core")
+    loaded = load_bytes(_layout_pdf(DEJAVU_FONTS), "kh.pdf")
+    assert "hoạt động của tội phạm<sup>1</sup>" in loaded.text
+    note = "(1) Phương thức truyền thông; (2) Phương thức thủ đoạn cũ, hành vi cũ; (3) Phương thức"
+    # The page-foot footnote is moved after the running text, as one line.
+    assert loaded.text.rstrip().endswith(f"<sup>1</sup> {note} thủ đoạn mới.")
+    cleaned = clean_document(loaded.text)
+    lines = cleaned.text.split("\n")
+    assert lines[0] == "1. Chủ động nhận diện các nhóm tội phạm"
+    paragraph = next(line for line in lines if line.startswith("Tiếp tục"))
+    assert paragraph.endswith("nghiêm minh; tăng cường tổ chức các phiên tòa rút kinh nghiệm.")
+    assert "tội phạm để có giải pháp" in paragraph
+    (footnote,) = cleaned.footnotes
+    assert (footnote.number, footnote.text) == (1, f"{note} thủ đoạn mới.")
+    assert lines[footnote.anchor_line] == paragraph

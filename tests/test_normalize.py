@@ -228,3 +228,80 @@ def test_header_lines_stay_separate() -> None:
 def test_is_caps_line() -> None:
     assert is_caps_line("TM. ỦY BAN NHÂN DÂN")
     assert not is_caps_line("Phạm Thành Ngại")
+
+
+# --- PDF text layer: headings, titles, page breaks, wrapped footnotes -----------------------
+
+
+def test_pdf_heading_before_capitalised_body_and_across_page_break() -> None:
+    raw = (
+        "7. Tăng cường ứng dụng công nghệ thông tin, chuyển đổi số trong công tác\n"
+        "phòng, chống tội phạm\n"
+        "Thúc đẩy mạnh mẽ năng lực nghiên cứu, khai thác, ứng dụng khoa học.\n"
+        "8. Rà soát các cơ chế, chính sách; công tác cải cách hành chính, cải cách tư pháp\n"
+        "5\n"
+        "Đẩy mạnh cải cách tư pháp, cải cách hành chính; rà soát, kịp thời đề xuất điều\n"
+        "6\n"
+        "chỉnh các quy định."
+    )
+    assert clean_text(raw).split("\n") == [
+        "7. Tăng cường ứng dụng công nghệ thông tin, chuyển đổi số trong công tác "
+        "phòng, chống tội phạm",
+        "Thúc đẩy mạnh mẽ năng lực nghiên cứu, khai thác, ứng dụng khoa học.",
+        "8. Rà soát các cơ chế, chính sách; công tác cải cách hành chính, cải cách tư pháp",
+        "Đẩy mạnh cải cách tư pháp, cải cách hành chính; rà soát, kịp thời đề xuất điều "
+        "chỉnh các quy định.",
+    ]
+
+
+def test_pdf_wraps_before_document_code_and_year_range_tail() -> None:
+    raw = (
+        "8. Tiếp tục triển khai thực hiện nghiêm túc có hiệu quả Nghị quyết số\n"
+        "9\n"
+        "12-NQ/TW ngày 16/3/2022 của Bộ Chính trị.\n"
+        "b) Tiếp tục thực hiện Đề án phòng ngừa tội phạm giai đoạn 2021\n"
+        "- 2025.\n"
+        "- Tuyên truyền pháp luật."
+    )
+    assert clean_text(raw).split("\n") == [
+        "8. Tiếp tục triển khai thực hiện nghiêm túc có hiệu quả Nghị quyết số "
+        "12-NQ/TW ngày 16/3/2022 của Bộ Chính trị.",
+        "b) Tiếp tục thực hiện Đề án phòng ngừa tội phạm giai đoạn 2021 - 2025.",
+        "- Tuyên truyền pháp luật.",
+    ]
+
+
+def test_pdf_title_block_ends_at_first_sentence() -> None:
+    raw = (
+        "KẾ HOẠCH\n"
+        "Triển khai thực hiện Nghị quyết số 09-NQ/TU ngày 16/01/2026 của Ban\n"
+        "Thường vụ Tỉnh ủy về công tác phòng, chống tội phạm giai đoạn 2025 - 2030\n"
+        "Thực hiện Kế hoạch số 58-KH/ĐU ngày 28/4/2026 của Đảng ủy, Ủy ban nhân\n"
+        "dân tỉnh ban hành kế hoạch như sau:"
+    )
+    assert clean_text(raw).split("\n") == [
+        "KẾ HOẠCH",
+        "Triển khai thực hiện Nghị quyết số 09-NQ/TU ngày 16/01/2026 của Ban "
+        "Thường vụ Tỉnh ủy về công tác phòng, chống tội phạm giai đoạn 2025 - 2030",
+        "Thực hiện Kế hoạch số 58-KH/ĐU ngày 28/4/2026 của Đảng ủy, Ủy ban nhân "
+        "dân tỉnh ban hành kế hoạch như sau:",
+    ]
+
+
+def test_wrapped_footnote_body_inside_a_paragraph_across_page_break() -> None:
+    raw = (
+        "Tiếp tục phát huy hiệu quả phối hợp điều tra, bảo đảm nghiêm minh và 03 loại\n"
+        "thủ đoạn<sup>1</sup>; tăng\n"
+        "<sup>1</sup> (1) Phương thức truyền thông; (2) Phương thức thủ đoạn cũ,\n"
+        "hành vi cũ.\n"
+        "8\n"
+        "cường tổ chức các phiên tòa rút kinh nghiệm."
+    )
+    cleaned = clean_document(raw)
+    assert cleaned.text == (
+        "Tiếp tục phát huy hiệu quả phối hợp điều tra, bảo đảm nghiêm minh và 03 loại "
+        "thủ đoạn; tăng cường tổ chức các phiên tòa rút kinh nghiệm."
+    )
+    (note,) = cleaned.footnotes
+    assert note.text == "(1) Phương thức truyền thông; (2) Phương thức thủ đoạn cũ, hành vi cũ."
+    assert (note.number, note.anchor_line) == (1, 0)
