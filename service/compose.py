@@ -14,17 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ingest.protocols import IndexReader
-from ingest.types import Citation, DocumentMeta, SearchHit, Task
+from ingest.types import Citation, DocumentMeta, SearchHit, Section, Task
 from ingest.vntext import fold
 from retriever.query import NormalizedQuery
 from service.citations import SectionTitles, focus_span, make_citation, trim_quote
 from service.evidence import (
+    LEVEL_PENALTY,
     Passage,
     TermStats,
     coverage,
     has_figure,
     has_period_words,
     has_role,
+    has_time,
+    level_mismatch,
     rank_passages,
 )
 
@@ -35,6 +38,12 @@ MIN_ANSWER_SCORE = 0.42
 MAX_SENTENCE = 320
 # Tasks of one sentence scoring within this of the best are not told apart by the question.
 SIBLING_MARGIN = 0.08
+# An agency heading ("14. Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Quảng Ngãi") is short,
+# and a question names it when nearly all its words are in the question.
+AGENCY_TITLE_MAX = 120
+AGENCY_TITLE_SHARE = 0.75
+# A second duty item is listed when it covers at least this share of what the best one does.
+SECOND_ITEM_SHARE = 0.6
 
 _ROLE_LINE = re.compile(
     r"^[\s+\-–*•]*(?:\*\*)?(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|chỉ đạo|"
@@ -106,9 +115,13 @@ def _passage_citation(
     """Cite a clause (or, for `whole_sentence`, its sentence when short enough to show)."""
     chunk = passage.chunk
     text = passage.text
+    focus = focus_span(text, needle) if needle else None
     if whole_sentence and len(passage.sentence) <= MAX_SENTENCE:
+        # The fact is where the clause holds it, not at an earlier repeat in the sentence.
+        shift = passage.start - passage.sentence_start
         text = passage.sentence
-    quote = trim_quote(text, focus_span(text, needle) if needle else None)
+        focus = (focus[0] + shift, focus[1] + shift) if focus else None
+    quote = trim_quote(text, focus)
     return make_citation(
         ev.meta(chunk.doc_id),
         chunk.doc_id,
@@ -127,6 +140,11 @@ def _hit_for(ev: Evidence, doc_id: str, text: str) -> SearchHit | None:
         if hit.chunk.doc_id == doc_id and probe in hit.chunk.text:
             return hit
     return None
+
+
+def _chunk_id_for(ev: Evidence, doc_id: str, text: str) -> str:
+    hit = _hit_for(ev, doc_id, text)
+    return hit.chunk.chunk_id if hit else ""
 
 
 def _clean_line(line: str) -> str:
@@ -184,6 +202,8 @@ def _rank_tasks(ev: Evidence, keep: Callable[[Task], bool]) -> list[tuple[float,
             own = coverage(ev.query, task.description or task.quote, ev.stats)
             context = coverage(ev.query, task.quote, ev.stats)
             score = 0.45 * own + 0.25 * context + 0.3 * proximity
+            if level_mismatch(ev.query, task.description or task.quote):
+                score -= LEVEL_PENALTY
             scored.append((score, task))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     return scored
@@ -272,9 +292,21 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     passages = _passages(ev, keep=timed)
     best_task = tasks[0] if tasks else None
     best_passage = passages[0] if passages else None
+    if _WANTS_DATE.search(fold(ev.question)):
+        # "trước ngày nào?": a task whose time has no date ("Định kỳ.") does not answer it;
+        # a passage that states a date does.
+        dated = [p for p in passages if _has_date(p.text)]
+        if dated and (
+            best_task is None or best_task[1].time is None or best_task[1].time.due_date is None
+        ):
+            passages = dated + [p for p in passages if not _has_date(p.text)]
+            best_passage = passages[0]
+            tasks = [(s, t) for s, t in tasks if t.time is not None and t.time.due_date]
+            best_task = tasks[0] if tasks else None
     use_passage = best_passage is not None and (
         best_task is None
         or best_passage.score > best_task[0] + 0.03
+        or _states_own_time(best_passage, best_task[1], best_task[0])
         or (_has_date(best_passage.text) and _task_is_ongoing(best_task[1])
             and best_passage.score >= best_task[0] - 0.05)
     )  # fmt: skip
@@ -284,7 +316,10 @@ def compose_deadline(ev: Evidence) -> Composition | None:
         meta = ev.meta(best_passage.chunk.doc_id)
         year = meta.year if meta else None
         needle = _mention_text(best_passage.text, find_times(best_passage.text, year))
-        citation = _passage_citation(ev, best_passage, needle, whole_sentence=True)
+        # Parallel clauses each with their own time ("cấp xã ... 18; cấp huyện ... 22"): the
+        # clause that matched is the answer, not the whole sentence.
+        parallel = bool(needle) and len(find_times(best_passage.sentence, year)) > 1
+        citation = _passage_citation(ev, best_passage, needle, whole_sentence=not parallel)
         text = citation.quote.rstrip(" .;,") + "."
         # Our reading of the time, only when the quote states a single one.
         single = len(find_times(citation.quote, year)) <= 1
@@ -295,7 +330,13 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     if best_task is None or best_task[0] < MIN_ANSWER_SCORE:
         return None
     score, task = best_task
-    siblings = [t for s, t in tasks if t.quote == task.quote and s >= score - SIBLING_MARGIN]
+    siblings = [
+        t
+        for s, t in tasks
+        if t.quote == task.quote
+        and s >= score - SIBLING_MARGIN
+        and not level_mismatch(ev.query, t.description or t.quote)
+    ]
     if len(siblings) > 1 and len(task.quote) <= MAX_SENTENCE:
         # Parallel clauses of one sentence ("cấp xã ... 18; cấp huyện ... 22; cấp tỉnh ... 25")
         # that the question does not tell apart: quote them all.
@@ -310,6 +351,22 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     if reading:
         text += f" ({reading})"
     return Composition(text, (_task_citation(ev, task, quote, score),), score)
+
+
+_WANTS_DATE = re.compile(r"\b(?:ngay nao|truoc ngay|han chot|thoi han (?:nao|la)|ngay bao nhieu)\b")
+_WANTS_TIME = re.compile(r"\b(?:thoi gian|khi nao|bao gio|luc nao|thoi han|thoi diem)\b")
+
+
+def _states_own_time(passage: Passage, task: Task, task_score: float) -> bool:
+    """A clause of the task's own section that states a time itself ("cấp huyện tổ chức họp
+    trước ngày 22 tháng cuối quý") is more precise than the task's first time."""
+    from ingest.timeparse import find_times
+
+    return (
+        passage.section_path == task.section_path
+        and passage.score >= task_score - SIBLING_MARGIN
+        and bool(find_times(passage.text))
+    )
 
 
 def _mention_text(text: str, mentions: list) -> str:
@@ -349,6 +406,14 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
     if best_passage is not None and (best_task is None or best_passage.score > best_task[0] + 0.05):
         if best_passage.score < MIN_ANSWER_SCORE:
             return None
+        own_task = _task_holding(ev, best_passage)
+        if own_task is not None:
+            # The passage states the task; its "Đơn vị chủ trì/phối hợp" lines say who does it.
+            answer, quote = _task_roles(ev, own_task)
+            return Composition(
+                answer, (_task_citation(ev, own_task, quote, best_passage.score),),
+                best_passage.score,
+            )  # fmt: skip
         citation = _passage_citation(ev, best_passage)
         text = citation.quote.rstrip(" .;,") + "."
         agency = _owning_agency(ev, best_passage)
@@ -362,7 +427,25 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
     return Composition(answer, (_task_citation(ev, task, quote, score),), score)
 
 
+def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
+    """The task record stated by a passage that names no agency itself, when the record
+    has role lines (the passage is the task's description, its roles follow it)."""
+    if _ROLE_PAREN.search(passage.text) or _ROLE_LINE.match(passage.text):
+        return None
+    probe = passage.text[:60]
+    for task in ev.tasks_of(passage.chunk.doc_id):
+        if not (task.lead or task.cooperating or task.executing or task.directing):
+            continue
+        same = task.section_path == passage.section_path or (probe and probe in task.quote)
+        if same and _lines_matching(task.quote, _ROLE_LINE):
+            return task
+    return None
+
+
 def _compose_duty(ev: Evidence) -> Composition | None:
+    named = _named_agency_duties(ev, max_items=2)
+    if named is not None:
+        return named
     passages = _passages(ev)
     if not passages or passages[0].score < MIN_ANSWER_SCORE:
         return None
@@ -373,6 +456,97 @@ def _compose_duty(ev: Evidence) -> Composition | None:
     if agency and fold(agency) not in fold(text):
         text = f"{agency}: {text[:1].lower() + text[1:]}"
     return Composition(text, (citation,), best.score)
+
+
+def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
+    """The section headed by the agency the question names ("17. Sở Kế hoạch và Đầu tư"),
+    in the documents of the top hits: its title's words must nearly all be in the question."""
+    from service.evidence import match_tokens
+
+    asked = set(match_tokens(ev.question, folded=True))
+    best: tuple[float, int, str, Section] | None = None
+    for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]):
+        for section in ev.titles.sections(doc_id).values():
+            title = section.title.strip().rstrip(":. ")
+            if not title or len(title) > AGENCY_TITLE_MAX or not _AGENCY_HEAD.match(title):
+                continue
+            words = match_tokens(title, folded=True)
+            if len(words) < 2:
+                continue
+            found = sum(word in asked for word in words)
+            share = found / len(words)
+            if share >= AGENCY_TITLE_SHARE and (best is None or (share, found) > best[:2]):
+                best = (share, found, doc_id, section)
+    return (best[2], best[3]) if best else None
+
+
+def _subtree_clauses(
+    ev: Evidence, doc_id: str, root: Section
+) -> list[tuple[float, int, Section, str]]:
+    """(score, order, section, clause) for each clause of a section's subtree, scored by how
+    much of the question the clause covers."""
+    from service.evidence import sentence_spans
+
+    out = []
+    for section in ev.titles.sections(doc_id).values():
+        if section.path != root.path and not section.path.startswith(root.path + "."):
+            continue
+        body = section.title if section.path != root.path else ""
+        for text in (body, section.text):
+            for start, end in sentence_spans(text):
+                clause = text[start:end]
+                if len(clause.split()) < 4 or _ROLE_LINE.match(clause) or _TIME_LINE.match(clause):
+                    continue
+                score = coverage(ev.query, clause, ev.stats)
+                out.append((score, section.order * 1000 + start, section, clause))
+    return out
+
+
+def _best_clause(ev: Evidence, sentence: str) -> tuple[int, int] | None:
+    """The span of a long sentence's clause that best covers the question (kept in a trimmed
+    quote)."""
+    if len(sentence) <= MAX_SENTENCE:
+        return None
+    from service.evidence import clause_spans
+
+    spans = clause_spans(sentence)
+    if not spans:
+        return None
+    best = max(spans, key=lambda span: coverage(ev.query, sentence[span[0] : span[1]], ev.stats))
+    return best[0], best[1]
+
+
+def _named_agency_duties(ev: Evidence, max_items: int) -> Composition | None:
+    """The duties listed under the agency the question names, best matching first (in the
+    document's order), each cited at its own item."""
+    found = _named_agency_section(ev)
+    if found is None:
+        return None
+    doc_id, root = found
+    clauses = _subtree_clauses(ev, doc_id, root)
+    if not clauses:
+        return None
+    ranked = sorted(clauses, key=lambda c: (-c[0], c[1]))[:max_items]
+    ranked = [c for c in ranked if c[0] >= ranked[0][0] * SECOND_ITEM_SHARE]
+    ranked.sort(key=lambda c: c[1])
+    citations = []
+    for score, _, section, sentence in ranked:
+        quote = trim_quote(sentence, _best_clause(ev, sentence))
+        citations.append(
+            make_citation(
+                ev.meta(doc_id),
+                doc_id,
+                section.path,
+                ev.titles.title(doc_id, section.path),
+                quote,
+                chunk_id=_chunk_id_for(ev, doc_id, quote),
+                score=score,
+            )
+        )
+    agency = root.title.strip().rstrip(":. ")
+    body = "; ".join(c.quote.rstrip(" .;,") for c in citations)
+    text = f"{agency}: {body[:1].lower() + body[1:]}."
+    return Composition(text, tuple(citations), max(MIN_ANSWER_SCORE, ranked[0][0]))
 
 
 def _owning_agency(ev: Evidence, passage: Passage) -> str:
@@ -423,6 +597,14 @@ def _first_figure(text: str) -> str:
 
 def compose_general(ev: Evidence) -> Composition | None:
     passages = _passages(ev)
+    duty = _DUTY.search(fold(ev.question)) is not None
+    named = _named_agency_duties(ev, max_items=2 if duty else 1)
+    if named is not None and (
+        duty or not passages or named.score >= coverage(ev.query, passages[0].text, ev.stats)
+    ):
+        # "Sở Tư pháp có nhiệm vụ gì?", "Ngân hàng Nhà nước phải quản lý hoạt động gì?": the
+        # items listed under that agency's heading, not the best passage anywhere.
+        return named
     if not passages or passages[0].score < MIN_ANSWER_SCORE:
         return None
     best = passages[0]
@@ -439,7 +621,26 @@ def compose_general(ev: Evidence) -> Composition | None:
             citations.append(citation)
             texts.append(citation.quote.rstrip(" .;,"))
             break
-    return Composition(". ".join(texts) + ".", tuple(citations), best.score)
+    text = ". ".join(texts) + "."
+    if _WANTS_TIME.search(fold(ev.question)) and not has_time(text):
+        # "thời gian tổ chức mít tinh ...": the task's own time line answers it.
+        timed = _timed_task_at(ev, best)
+        if timed is not None:
+            line, quote = _task_time_quote(ev, timed)
+            text += f" {line.rstrip(' .;')}."
+            citations.append(_task_citation(ev, timed, quote, best.score))
+    return Composition(text, tuple(citations), best.score)
+
+
+def _timed_task_at(ev: Evidence, passage: Passage) -> Task | None:
+    """The task with a stated time at the passage's section (or the one quoting it)."""
+    probe = passage.text[:60]
+    for task in ev.tasks_of(passage.chunk.doc_id):
+        if task.time is None or not task.time.text.strip():
+            continue
+        if task.section_path == passage.section_path or (probe and probe in task.quote):
+            return task
+    return None
 
 
 _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (

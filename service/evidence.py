@@ -43,6 +43,7 @@ _PERIOD_WORDS = re.compile(
     r"giai doan \d{4}|thoi gian thuc hien|thang cuoi quy)\b"
 )
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)?\b")
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]*\s*%)(?![.,]\d)")
 _ROLE = re.compile(
     r"\b(?:chu tri|phoi hop|thuc hien|chi dao|tham muu|chiu trach nhiem|thuong truc|giao)\b"
 )
@@ -201,11 +202,28 @@ def has_figure(text: str) -> bool:
     """A number that is not part of a date or a document code."""
     cleaned = _DATE.sub(" ", text)
     cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", cleaned)
+    # Years ("năm 2026", "giai đoạn 2023 – 2030") date a sentence; they are not its figure.
+    cleaned = _YEAR.sub(" ", cleaned)
     return bool(_FIGURE.search(cleaned))
 
 
 def has_role(text: str) -> bool:
     return bool(_ROLE.search(fold(text)))
+
+
+_LEVEL = re.compile(r"\bcap (xa|huyen|tinh|trung uong|co so)\b")
+# Weight taken off a clause about another administrative level than the one asked about.
+LEVEL_PENALTY = 0.12
+
+
+def level_mismatch(query: NormalizedQuery, text: str) -> bool:
+    """The question asks about one level ("cấp huyện") and the text speaks of another only
+    ("cấp xã ..."): parallel clauses of one sentence differ by nothing else."""
+    asked = set(_LEVEL.findall(query.folded))
+    if not asked:
+        return False
+    named = set(_LEVEL.findall(fold(text)))
+    return bool(named) and not named & asked
 
 
 def document_context(meta: DocumentMeta | None) -> str:
@@ -263,7 +281,8 @@ def rank_passages(
             in_context = coverage(query, f"{doc_text}\n{headings}\n{text}", stats)
             heading_cov = coverage(query, headings, stats) if headings else 0.0
             score = (
-                0.3 * own
+                -(LEVEL_PENALTY if level_mismatch(query, text) else 0.0)
+                + 0.3 * own
                 + 0.1 * sentence_cov[s_start]
                 + 0.1 * chunk_cov
                 + 0.35 * in_context
@@ -313,6 +332,7 @@ __all__ = [
     "has_role",
     "has_period_words",
     "has_time",
+    "level_mismatch",
     "match_tokens",
     "query_terms",
     "rank_passages",
