@@ -29,6 +29,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bnoi nhan\b", r"\bgui (?:den|toi) (?:nhung )?(?:ai|co quan nao|don vi nao)\b",
             r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",
             r"\btrich yeu\b", r"\bla (?:loai )?van ban gi\b", r"\bloai van ban\b",
+            r"\bdo\b.{1,60}\bky\s*\??$",  # "những kế hoạch nào do ông X ký?"
         ),
     ),
     (
@@ -43,6 +44,20 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        # asks which task or content, not when or who: "đẩy nhanh tiến độ việc gì", "có
+        # nhiệm vụ gì" (a role word or "ai" keeps it a responsibility question)
+        "general",
+        (
+            r"^(?!.*\b(?:ai|don vi nao|co quan nao|chu tri|phoi hop)\b)"
+            r".*\b(?:viec|nhiem vu|noi dung|hoat dong|de an|giai phap|bien phap) (?:gi|nao)\b",
+        ),
+    ),
+    (
+        # a rate is a figure even when its name holds a time word: "tỷ lệ truy tố đúng thời hạn"
+        "target",
+        (r"\b(?:ty le|ti le)\b.*\bbao nhieu\b", r"\bbao nhieu (?:phan tram|%)"),
+    ),
+    (
         "deadline",
         (
             r"\bkhi nao\b", r"\bthoi han\b", r"\bhan (?:chot|cuoi|nop|gui)\b", r"\bcham nhat\b",
@@ -51,6 +66,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bnam nao\b", r"\bquy nao\b", r"\bthoi diem\b", r"\bden ngay\b",
             r"\bdinh ky\b", r"\bhan\b.*\bnao\b", r"\btien do\b", r"\bmay gio\b",
             r"\bhang (?:nam|quy|thang)\b.*\b(?:nao|khi|truoc)\b",
+            r"\bthoi gian (?:to chuc|tien hanh|hoan thanh|bao cao|gui|trien khai|ket thuc|bat dau)\b",
         ),
     ),
     (

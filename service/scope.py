@@ -5,11 +5,14 @@ not from the nearest plan — officers act on the province and year they asked a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.types import DocumentMeta, SearchHit
-from retriever.query import NormalizedQuery
+from ingest.vntext import canonical_tones, fold, nfc
+from retriever.query import DocRef, NormalizedQuery
 from retriever.scope import (
+    document_number,
     document_province,
     document_years,
     number_matches,
@@ -46,11 +49,14 @@ def question_scope(
         for meta in documents
         if not query.provinces or provinces[meta.doc_id] in query.provinces
     ]
-    for year in query.document_years:
-        with_year = [meta for meta in candidates if year in document_years(meta)]
-        if not with_year:
+    # Several years name several plans ("năm 2024 của Hải Dương và năm 2026 của Đồng Tháp"):
+    # each must be some plan's year, and any of them may be answered from.
+    named_years = set(query.document_years)
+    for year in named_years:
+        if not any(year in document_years(meta) for meta in candidates):
             return Scope(frozenset(), f"no document of year {year}")
-        candidates = with_year
+    if named_years:
+        candidates = [meta for meta in candidates if named_years & document_years(meta)]
     doc_ids = {meta.doc_id for meta in candidates}
 
     in_scope_hits = [hit for hit in hits if hit.chunk.doc_id in doc_ids]
@@ -63,11 +69,12 @@ def question_scope(
             return Scope(frozenset(), f"year {year} not covered")
 
     for ref in query.doc_refs:
-        own = [meta for meta in candidates if number_matches(meta, ref)]
+        own = [meta for meta in candidates if _number_names(meta, ref)]
         if own:
             doc_ids = {meta.doc_id for meta in own}
             continue
-        cited = any(
+        # A plan implementing "Kết luận số 13-KL/TW" names it in its title.
+        cited = any(text_mentions_number(meta.title, ref) for meta in candidates) or any(
             text_mentions_number(f"{hit.chunk.breadcrumb}\n{hit.chunk.text}", ref)
             for hit in in_scope_hits
         )
@@ -76,4 +83,50 @@ def question_scope(
     return Scope(frozenset(doc_ids))
 
 
-__all__ = ["Scope", "question_scope"]
+# An agency named with its proper name: head word, then a capitalised word ("Sở Ngoại vụ",
+# "Bộ Công an", "Ban Chỉ đạo"); "Bộ đội", "các sở", "Ban hành" are not names.
+_AGENCY = re.compile(
+    r"\b(?:Chi cục|Học viện|Tòa án|Ủy ban|Sở|Bộ|Cục|Viện|Ban|Hội|Đài|Trường)"
+    r"\s+(\w+)(?:\s+\w+)?"
+)
+
+
+def named_agencies(text: str) -> list[str]:
+    """Agencies a question names by proper name, as folded keys of up to three syllables
+    ("so ngoai vu", "bo cong an")."""
+    keys = [
+        " ".join(fold(match.group()).split())
+        for match in _AGENCY.finditer(canonical_tones(nfc(text)))
+        if match.group(1)[0].isupper()
+    ]
+    return list(dict.fromkeys(keys))
+
+
+def missing_agency(question: str, document_texts: list[str]) -> str:
+    """The first agency the question names that none of `document_texts` (folded, spaces
+    collapsed) mentions, or "". Such a question asks about a duty those plans do not assign."""
+    for key in named_agencies(question):
+        if not any(_contains_words(text, key) for text in document_texts):
+            return key
+    return ""
+
+
+def _contains_words(text: str, key: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text) is not None
+
+
+_ISSUES = re.compile(r"^\s*ban hanh (ke hoach|chuong trinh|quy che|de an)\b")
+
+
+def _number_names(meta: DocumentMeta, ref: DocRef) -> bool:
+    """The document is the one the question numbers. A decision "Ban hành Kế hoạch ..." also
+    names the plan it issues: "kế hoạch 2224" is the plan of Quyết định 2224."""
+    if number_matches(meta, ref):
+        return True
+    if ref.code or not ref.doc_type or document_number(meta) != ref.number:
+        return False
+    issued = _ISSUES.match(fold(meta.title))
+    return issued is not None and issued.group(1) == fold(ref.doc_type).lower()
+
+
+__all__ = ["Scope", "missing_agency", "named_agencies", "question_scope"]

@@ -26,6 +26,16 @@ CASES = [
     ("Đồng Tháp và Quảng Ngãi đặt tỷ lệ thu hồi tài sản bao nhiêu?", "comparison"),
     ("Mục đích của kế hoạch là gì?", "general"),
     ("Nội dung tuyên truyền phòng, chống tội phạm trong trường học", "general"),
+    # a rate named with a time word is still a figure
+    ("Tỷ lệ truy tố đúng thời hạn là bao nhiêu?", "target"),
+    ("Thời gian tổ chức mít tinh hưởng ứng ngày toàn dân phòng, chống mua bán người", "deadline"),
+    # asks which task, not when: "tiến độ" names the task
+    ("Viện kiểm sát phải đẩy nhanh tiến độ việc gì?", "general"),
+    ("Sở Tư pháp có nhiệm vụ gì?", "general"),
+    # a role word keeps a task question a responsibility question
+    ("Công an tỉnh chủ trì nhiệm vụ gì?", "responsibility"),
+    ("Sở Y tế phối hợp với ai và thực hiện đề án gì?", "responsibility"),
+    ("Những kế hoạch nào của tỉnh do ông Nguyễn Văn A ký?", "metadata"),
 ]
 
 
