@@ -3,17 +3,25 @@
 Accented questions are matched on underthesea words and canonical-tone syllables; questions
 typed without accents on the folded form (folding makes words collide, so it is the fallback,
 not the default), helped at lower weight by the question with its diacritics restored from the
-corpus, which is also what the dense encoder sees (e5 is weak on accentless Vietnamese). A province, year or document named in the question boosts matching documents softly;
-hard restrictions come only from `filters`.
+corpus, which is also what the dense encoder sees (e5 is weak on accentless Vietnamese).
+
+Questions name their document at length ("Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng
+Tháp ...") and those rare words all sit in the preamble, so the question is searched a second
+time without them, within the documents it names ("topic" rankings, weighted higher); a
+province, year or document number named also boosts matching documents. Both are soft: hard
+restrictions come only from `filters`. Repeated chunks of one section are spread out.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 
 from ingest.protocols import Filters, IndexReader
 from ingest.types import DocumentMeta, SearchHit
+from ingest.vntext import fold
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
 from retriever.rerank import Reranker
@@ -32,6 +40,19 @@ PROVINCE_BOOST = 1.3
 YEAR_BOOST = 1.15
 NUMBER_BOOST = 1.5
 DOC_TYPE_BOOST = 1.1
+# Weight of the "topic" rankings: the lexical query without the words that only name the
+# document ("Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp"). Those words are rare in
+# the corpus and concentrate in the preamble, so on their own they pull every question about
+# a document to its opening lines instead of the section that answers it.
+TOPIC_WEIGHT = 2.0
+# A document counts as named when its naming words cover at least this share of the best
+# document's coverage of the question.
+NAMED_SHARE = 0.6
+MIN_NAMING_TERMS = 2
+# Multiplier on the fused score of the 2nd, 3rd, ... chunk of one section, so that one long
+# section does not fill the top of the list with its own pieces.
+REPEAT_PENALTY = 0.85
+TOPIC_DENSE = True
 DENSE_CACHE_SIZE = 512
 RRF_K = 60
 
@@ -56,6 +77,7 @@ class HybridRetriever:
         self._dense_cache: OrderedDict[tuple, list[tuple[str, float]]] = OrderedDict()
         self._restorer: DiacriticRestorer | None = None
         self._restored: OrderedDict[str, NormalizedQuery] = OrderedDict()
+        self._naming: dict[str, frozenset[str]] | None = None
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchHit]:
         return self.search_normalized(normalize_query(query), k=k, filters=filters)
@@ -76,10 +98,11 @@ class HybridRetriever:
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in rankings[name]] for name in names],
             k=RRF_K,
-            weights=[weights_table.get(name, 1.0) for name in names],
+            weights=[_weight(weights_table, name) for name in names],
         )
         boosted = [(cid, score * self._boost(cid, query)) for cid, score in fused]
         boosted.sort(key=lambda pair: pair[1], reverse=True)
+        boosted = _spread_sections(boosted[: max(depth, k)], self._section_of)
         keep = depth if self.reranker is not None else k
         top = boosted[:keep]
         chunks = {chunk.chunk_id: chunk for chunk in self.index.chunks([cid for cid, _ in top])}
@@ -146,10 +169,103 @@ class HybridRetriever:
                 rankings["syllables"] = self.index.lexical_search(
                     accented.syllables, "syllables", depth, filters
                 )
+            if TOPIC_WEIGHT > 0:
+                rankings.update(self._topic_rankings(query, accented, depth, filters))
         dense_text = (accented or query).dense_text
         if self.mode in ("hybrid", "dense") and dense_text.strip():
             rankings["dense"] = self._dense(dense_text, depth, filters)
         return {name: ranking for name, ranking in rankings.items() if ranking}
+
+    def _topic_rankings(
+        self,
+        query: NormalizedQuery,
+        accented: NormalizedQuery | None,
+        depth: int,
+        filters: Filters | None,
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Lexical rankings on the question minus the words naming the document it is about,
+        searched within the documents it names."""
+        naming, named = self.named_documents(query)
+        if not naming:
+            return {}
+        searchable, scope = _narrow(filters, named, len(self._naming_table()))
+        if not searchable:
+            return {}
+        out: dict[str, list[tuple[str, float]]] = {}
+
+        def search(name: str, terms: list[str], full: tuple[str, ...], field: str) -> None:
+            if terms and len(terms) < len(full):
+                out[name] = self.index.lexical_search(terms, field, depth, scope)  # type: ignore[arg-type]
+
+        if not query.has_diacritics:
+            kept = [s for s in query.folded_syllables if s not in naming]
+            search("topic_folded", kept, query.folded_syllables, "folded")
+        if accented is not None:
+            words = [w for w in accented.words if not _named(w, naming)]
+            search("topic_words", words, accented.words, "words")
+            syllables = [s for s in accented.syllables if fold(s) not in naming]
+            search("topic_syllables", syllables, accented.syllables, "syllables")
+        if TOPIC_DENSE and self.mode == "hybrid":
+            tokens = (accented or query).dense_text.split()
+            kept_text = " ".join(t for t in tokens if fold(_strip(t)) not in naming)
+            if kept_text.strip() and len(kept_text) < len(" ".join(tokens)):
+                out["topic_dense"] = self._dense(kept_text, depth, scope)
+        return out
+
+    def named_documents(self, query: NormalizedQuery) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The documents a question points at and the (folded) words it names them by.
+
+        A document's naming words are its type, title, number, issuer and province; each word
+        the question shares with them counts by how few documents share it, and the documents
+        scoring near the best are named. Words are compared with their accents (restored for an
+        accentless question: folded, "trì" and "trị" collide), and at least MIN_NAMING_TERMS
+        words that not every document shares are needed, so a question naming no document
+        names none."""
+        table = self._naming_table()
+        accented = query if query.has_diacritics else self.restored_query(query)
+        asked = {_naming_key(s) for s in (accented or query).syllables}
+        asked |= {s for s in query.folded_syllables if _has_digit(s)}
+        if not table or not asked:
+            return frozenset(), ()
+        df: dict[str, int] = {}
+        for terms in table.values():
+            for term in terms & asked:
+                df[term] = df.get(term, 0) + 1
+        n = len(table)
+        scores = {
+            doc_id: sum(math.log(1 + n / df[t]) for t in terms & asked)
+            for doc_id, terms in table.items()
+        }
+        best_doc = max(scores, key=lambda doc_id: scores[doc_id])
+        distinctive = [t for t in table[best_doc] & asked if df[t] < n]
+        if len(distinctive) < MIN_NAMING_TERMS:
+            return frozenset(), ()
+        best = scores[best_doc]
+        named = tuple(doc_id for doc_id, score in scores.items() if score >= NAMED_SHARE * best)
+        matched = frozenset().union(*(table[doc_id] for doc_id in named)) & asked
+        return frozenset(fold(t) for t in matched), named
+
+    def _naming_table(self) -> dict[str, frozenset[str]]:
+        if self._naming is None:
+            from ingest.tokenize import syllables
+
+            self._naming = {
+                meta.doc_id: frozenset(
+                    _naming_key(s)
+                    for s in syllables(
+                        " ".join(
+                            [meta.doc_type, meta.title, meta.number, meta.issuer, meta.province]
+                        )
+                    )
+                )
+                for meta in self.index.documents()
+            }
+        return self._naming
+
+    @staticmethod
+    def _section_of(chunk_id: str) -> str:
+        """The section key of a chunk id (`doc_id:path:n` → `doc_id:path`)."""
+        return chunk_id.rsplit(":", 1)[0] if chunk_id.count(":") >= 2 else chunk_id
 
     def _dense(self, text: str, depth: int, filters: Filters | None) -> list[tuple[str, float]]:
         """Dense search with a small LRU: embedding the query is the slowest step, and the
@@ -180,6 +296,60 @@ class HybridRetriever:
         if meta.doc_type and meta.doc_type in query.doc_types:
             boost *= DOC_TYPE_BOOST
         return boost
+
+
+def _narrow(
+    filters: Filters | None, named: tuple[str, ...], total: int
+) -> tuple[bool, Filters | None]:
+    """`filters` further restricted to the named documents (unchanged when all are named),
+    and False when that leaves nothing to search."""
+    if len(named) >= total:
+        return True, filters
+    if filters is None:
+        return True, Filters(doc_ids=named)
+    doc_ids = tuple(d for d in named if not filters.doc_ids or d in filters.doc_ids)
+    if not doc_ids:
+        return False, None
+    return True, replace(filters, doc_ids=doc_ids)
+
+
+def _weight(table: dict[str, float], name: str) -> float:
+    """A ranking's RRF weight; a topic ranking weighs TOPIC_WEIGHT times its full form's."""
+    if name.startswith("topic_"):
+        return TOPIC_WEIGHT * table.get(name.removeprefix("topic_"), 1.0)
+    return table.get(name, 1.0)
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def _naming_key(syllable: str) -> str:
+    """Syllables compare with accents; codes and numbers ("2224/qđ-ubnd") folded."""
+    return fold(syllable) if _has_digit(syllable) else syllable
+
+
+def _strip(token: str) -> str:
+    return token.strip(".,;:?!()\"'“”").lower()
+
+
+def _named(word: str, naming: frozenset[str]) -> bool:
+    return all(fold(part) in naming for part in word.split("_"))
+
+
+def _spread_sections(
+    ranked: list[tuple[str, float]], section_of: Callable[[str], str]
+) -> list[tuple[str, float]]:
+    """Scale the n-th chunk of one section by REPEAT_PENALTY ** (n - 1), then re-sort."""
+    seen: dict[str, int] = {}
+    out = []
+    for cid, score in ranked:
+        key = section_of(cid)
+        count = seen.get(key, 0)
+        seen[key] = count + 1
+        out.append((cid, score * REPEAT_PENALTY**count))
+    out.sort(key=lambda pair: pair[1], reverse=True)
+    return out
 
 
 def _details(rankings: dict[str, list[tuple[str, float]]]) -> dict[str, dict[str, float]]:
