@@ -78,6 +78,7 @@ class HybridRetriever:
         self._restorer: DiacriticRestorer | None = None
         self._restored: OrderedDict[str, NormalizedQuery] = OrderedDict()
         self._naming: dict[str, frozenset[str]] | None = None
+        self._pairs: dict[str, frozenset[str]] | None = None
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchHit]:
         return self.search_normalized(normalize_query(query), k=k, filters=filters)
@@ -238,12 +239,44 @@ class HybridRetriever:
         }
         best_doc = max(scores, key=lambda doc_id: scores[doc_id])
         distinctive = [t for t in table[best_doc] & asked if df[t] < n]
-        if len(distinctive) < MIN_NAMING_TERMS:
+        by_code = any(_has_digit(t) for t in distinctive)  # "2224/qđ-ubnd", "09-nq/tu"
+        phrase = by_code or self._names_a_phrase(accented or query, best_doc)
+        if len(distinctive) < MIN_NAMING_TERMS or not phrase:
             return frozenset(), ()
         best = scores[best_doc]
         named = tuple(doc_id for doc_id, score in scores.items() if score >= NAMED_SHARE * best)
         matched = frozenset().union(*(table[doc_id] for doc_id in named)) & asked
         return frozenset(fold(t) for t in matched), named
+
+    def _names_a_phrase(self, query: NormalizedQuery, doc_id: str) -> bool:
+        """True when the question shares with the document's naming text an adjacent pair of
+        syllables that not every document has ("hải dương", "mua bán"): single syllables
+        collide ("hải" of "hải sản" is not Hải Dương, "khai" of "khai thác" not "triển khai")."""
+        pairs = self._naming_pairs()
+        asked = _pairs([_naming_key(s) for s in query.syllables])
+        common = frozenset.intersection(*pairs.values()) if pairs else frozenset()
+        return bool((pairs.get(doc_id, frozenset()) & asked) - common)
+
+    def _naming_pairs(self) -> dict[str, frozenset[str]]:
+        if self._pairs is None:
+            from ingest.tokenize import syllables
+
+            self._pairs = {
+                meta.doc_id: frozenset().union(
+                    *(
+                        _pairs([_naming_key(s) for s in syllables(field)])
+                        for field in (
+                            meta.doc_type,
+                            meta.title,
+                            meta.number,
+                            meta.issuer,
+                            meta.province,
+                        )
+                    )
+                )
+                for meta in self.index.documents()
+            }
+        return self._pairs
 
     def _naming_table(self) -> dict[str, frozenset[str]]:
         if self._naming is None:
@@ -318,6 +351,10 @@ def _weight(table: dict[str, float], name: str) -> float:
     if name.startswith("topic_"):
         return TOPIC_WEIGHT * table.get(name.removeprefix("topic_"), 1.0)
     return table.get(name, 1.0)
+
+
+def _pairs(syllables: list[str]) -> frozenset[str]:
+    return frozenset(f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False))
 
 
 def _has_digit(text: str) -> bool:

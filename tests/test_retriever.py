@@ -153,6 +153,16 @@ def test_a_question_naming_no_document_keeps_every_document(retriever):
     assert len(named) != 1 or not _terms
 
 
+def test_single_syllable_collisions_do_not_name_a_document(retriever):
+    # "hải" of "hải sản" is not Hải Dương, "khai" of "khai thác" is not "triển khai"
+    question = "Ai chủ trì phòng chống khai thác hải sản bất hợp pháp trên tuyến biên giới?"
+    assert retriever.named_documents(normalize_query(question)) == (frozenset(), ())
+    _terms, named = retriever.named_documents(
+        normalize_query("Kế hoạch năm 2024 của Hải Dương giao ai chủ trì tuyên truyền?")
+    )
+    assert named == ("003_b39ee1c3d8cc53e2",)
+
+
 def test_repeated_chunks_of_one_section_are_spread_out():
     ranked = [("d:II.1:0", 1.0), ("d:II.1:1", 0.99), ("d:II.1:2", 0.98), ("d:III:0", 0.9)]
     spread = _spread_sections(ranked, HybridRetriever._section_of)
