@@ -241,7 +241,11 @@ class HybridRetriever:
         distinctive = [t for t in table[best_doc] & asked if df[t] < n]
         by_code = any(_has_digit(t) for t in distinctive)  # "2224/qđ-ubnd", "09-nq/tu"
         phrase = by_code or self._names_a_phrase(accented or query, best_doc)
-        if len(distinctive) < MIN_NAMING_TERMS or not phrase:
+        # Title words alone are often the topic ("phòng, chống mua bán người" is a plan's title
+        # and a subject of several plans): a question names a plan only when it also refers to
+        # one — a document type, number, province or year.
+        refers = query.doc_types or query.doc_refs or query.provinces or query.years or by_code
+        if len(distinctive) < MIN_NAMING_TERMS or not phrase or not refers:
             return frozenset(), ()
         best = scores[best_doc]
         named = tuple(doc_id for doc_id, score in scores.items() if score >= NAMED_SHARE * best)

@@ -163,6 +163,17 @@ def test_single_syllable_collisions_do_not_name_a_document(retriever):
     assert named == ("003_b39ee1c3d8cc53e2",)
 
 
+def test_a_plan_title_used_as_a_topic_does_not_name_the_plan(retriever):
+    # "phòng, chống mua bán người" is 002's title and a subject 003 assigns too; the question
+    # refers to no plan (no type, number, province or year), so no plan is singled out
+    question = (
+        "Ai chủ trì tuyên truyền phòng, chống mua bán người trong hoạt động trợ giúp pháp lý?"
+    )
+    assert retriever.named_documents(normalize_query(question)) == (frozenset(), ())
+    hits = retriever.search(question, k=5)
+    assert "003_b39ee1c3d8cc53e2" in {hit.chunk.doc_id for hit in hits}
+
+
 def test_repeated_chunks_of_one_section_are_spread_out():
     ranked = [("d:II.1:0", 1.0), ("d:II.1:1", 0.99), ("d:II.1:2", 0.98), ("d:III:0", 0.9)]
     spread = _spread_sections(ranked, HybridRetriever._section_of)
