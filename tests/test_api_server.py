@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from servers import serving
 
 from ingest.settings import Settings
 
@@ -25,54 +21,13 @@ QUESTION = "Kế hoạch phòng, chống mua bán người: các đơn vị gử
 QUESTION_FOLDED = (
     "ke hoach phong, chong mua ban nguoi: cac don vi gui ke hoach ve tinh truoc ngay nao?"
 )
-STARTUP_TIMEOUT_S = 90.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(built_index: Settings) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PLANQA_DATA_DIR": str(built_index.data_dir),
-        "PLANQA_CORPUS_DIR": str(built_index.corpus_dir),
-    }
-    env.pop("PLANQA_API_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "planqa", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"planqa serve exited early:\n{process.stdout.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("planqa serve did not become healthy in time")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """A real `planqa serve` on a free loopback port, writes disabled (no API key)."""
+    with serving(built_index) as process:
+        yield process.base_url
 
 
 def test_health_over_http(server: str) -> None:

@@ -3,10 +3,6 @@ message, never an exception), and against a real `planqa serve` on the built ind
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -14,27 +10,22 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import serving
 from streamlit.testing.v1 import AppTest
 
 from ingest.settings import Settings
+from planqa.bench.servers import free_port
 from ui.client import ApiError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = str(REPO_ROOT / "ui" / "app.py")
 API_KEY = "ui-test-key"
-STARTUP_TIMEOUT_S = 90.0
 RUN_TIMEOUT_S = 120.0  # the first question loads the embedder
 DOWN_MESSAGE = "Không kết nối được máy chủ PlanQA"
 HAI_DUONG_PLAN = "003_b39ee1c3d8cc53e2"
 # 003 II.2.a.-5.+5: "Đẩy mạnh hoạt động tuyên truyền phòng, chống mua bán người, ... (Sở Tư pháp
 # chủ trì, phối hợp các sở, ngành, địa phương thực hiện)."
 QUESTION = "Ai chủ trì tuyên truyền phòng, chống mua bán người trong hoạt động trợ giúp pháp lý?"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -63,7 +54,7 @@ def _assert_clean(at: AppTest) -> None:
 def test_pages_say_in_vietnamese_that_the_api_is_down(
     page: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open(page, f"http://127.0.0.1:{_free_port()}", monkeypatch)
+    at = _open(page, f"http://127.0.0.1:{free_port()}", monkeypatch)
     _assert_clean(at)
     errors = [e.value for e in at.error]
     assert errors and DOWN_MESSAGE in errors[0]
@@ -71,7 +62,7 @@ def test_pages_say_in_vietnamese_that_the_api_is_down(
 
 
 def test_asking_while_the_api_is_down_shows_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _open(None, f"http://127.0.0.1:{_free_port()}", monkeypatch)
+    at = _open(None, f"http://127.0.0.1:{free_port()}", monkeypatch)
     at.chat_input[0].set_value("Ai chủ trì?").run()
     _assert_clean(at)
     assert sum(DOWN_MESSAGE in e.value for e in at.error) >= 2  # documents list and the answer
@@ -80,7 +71,7 @@ def test_asking_while_the_api_is_down_shows_a_message(monkeypatch: pytest.Monkey
 
 def test_evaluation_page_without_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.evaluation.REPORTS_DIR", tmp_path)
-    at = _open("danh_gia", f"http://127.0.0.1:{_free_port()}", monkeypatch)
+    at = _open("danh_gia", f"http://127.0.0.1:{free_port()}", monkeypatch)
     _assert_clean(at)
     assert "Chưa có báo cáo đánh giá nào" in at.info[0].value
 
@@ -89,46 +80,10 @@ def test_evaluation_page_without_reports(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 @pytest.fixture(scope="module")
-def live_api(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_api(built_index: Settings) -> Iterator[str]:
     """`planqa serve` on a free loopback port over the built index (writes need API_KEY)."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("ui_api") / "serve.log"
-    env = {
-        **os.environ,
-        "PLANQA_DATA_DIR": str(built_index.data_dir),
-        "PLANQA_CORPUS_DIR": str(built_index.corpus_dir),
-        "PLANQA_API_KEY": API_KEY,
-    }
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "planqa", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"planqa serve exited early:\n{log_path.read_text('utf-8')}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("planqa serve did not become healthy in time")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving(built_index, api_key=API_KEY) as process:
+        yield process.base_url
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +286,7 @@ def test_evaluation_run_started_from_the_page(
     monkeypatch.setattr("ui.evaluation.REPORTS_DIR", tmp_path)
     monkeypatch.setenv("PLANQA_DATA_DIR", str(built_index.data_dir))  # the child's index
     monkeypatch.setenv("PLANQA_CORPUS_DIR", str(built_index.corpus_dir))
-    at = _open("danh_gia", f"http://127.0.0.1:{_free_port()}", monkeypatch)
+    at = _open("danh_gia", f"http://127.0.0.1:{free_port()}", monkeypatch)
     at.number_input(key="dg_limit").set_value(2)
     at.text_input(key="dg_configs").input("lexical")
     at.button(key="dg_start").click().run()
