@@ -208,6 +208,15 @@ def find_doc_refs(text: str) -> tuple[DocRef, ...]:
     return tuple(refs)
 
 
+def _with_expanded_refs(
+    refs: tuple[DocRef, ...], expanded: tuple[DocRef, ...]
+) -> tuple[DocRef, ...]:
+    """Typed numbers named through an abbreviation ("KL 13" is "Kết luận 13") join the refs
+    read from the question as typed."""
+    known = {ref.number for ref in refs}
+    return refs + tuple(ref for ref in expanded if ref.number not in known)
+
+
 def find_years(text: str) -> tuple[int, ...]:
     """Years a question names ("năm 2026", "2025 - 2030"), not those inside dates or codes."""
     cleaned = fold(_CODE.sub(" ", nfc(text)))
@@ -273,7 +282,7 @@ def normalize_query(question: str) -> NormalizedQuery:
         provinces=find_provinces(text),
         years=find_years(text),
         period_years=find_period_years(text),
-        doc_refs=find_doc_refs(text),
+        doc_refs=_with_expanded_refs(find_doc_refs(text), find_doc_refs(expanded_surface)),
         doc_types=find_doc_types(text),
         abbreviations=tuple(a.short for a in abbrs),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ingest.protocols import IndexReader
@@ -30,6 +30,8 @@ from service.evidence import (
     level_mismatch,
     rank_passages,
 )
+from service.gating import asked_share
+from service.spans import MAX_SPAN_CHARS, covering_span
 
 # A passage or task must cover this much of the question to be an answer (see
 # tests/test_extractive.py for the questions it was measured on).
@@ -44,6 +46,14 @@ AGENCY_TITLE_MAX = 120
 AGENCY_TITLE_SHARE = 0.75
 # A second duty item is listed when it covers at least this share of what the best one does.
 SECOND_ITEM_SHARE = 0.6
+# A plan joins a comparison when its answer scores this share of the best plan's answer ...
+COMPARED_SHARE = 0.75
+# ... and its evidence states this share of what the question asks beyond naming the plans.
+MIN_COMPARED_SHARE = 0.3
+# One plan's answer in a comparison must score this much (the question's words for the other
+# plans are missing from it by nature).
+COMPARED_MIN_SCORE = 0.3
+MAX_COMPARED = 4
 
 _ROLE_LINE = re.compile(
     r"^[\s+\-–*•]*(?:\*\*)?(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|chỉ đạo|"
@@ -86,6 +96,8 @@ class Evidence:
     documents: dict[str, DocumentMeta]
     tasks_of: Callable[[str], list[Task]]
     notes: dict[str, float] = field(default_factory=dict)
+    # What a passage or task must score to answer (lower for one plan of a comparison).
+    min_score: float = MIN_ANSWER_SCORE
 
     def meta(self, doc_id: str) -> DocumentMeta | None:
         return self.documents.get(doc_id)
@@ -122,6 +134,30 @@ def _passage_citation(
         text = passage.sentence
         focus = (focus[0] + shift, focus[1] + shift) if focus else None
     quote = trim_quote(text, focus)
+    return make_citation(
+        ev.meta(chunk.doc_id),
+        chunk.doc_id,
+        passage.section_path,
+        passage.section_title,
+        quote,
+        chunk_id=chunk.chunk_id,
+        score=passage.score,
+    )
+
+
+def _span_citation(ev: Evidence, passage: Passage, needle: str = "") -> Citation:
+    """Cite the passage's clause together with the neighbouring clauses of its section
+    that cover more of the question (service/spans.py)."""
+    span = covering_span(ev.query, passage, ev.stats, ev.titles, ev.documents)
+    if (span.start, span.end) == (passage.start, passage.end):
+        return _passage_citation(ev, passage, needle)
+    chunk = passage.chunk
+    text = chunk.text[span.start : span.end]
+    # The fact is where the seed clause holds it, not at an earlier repeat in the span.
+    at = passage.start - span.start
+    focus = focus_span(text[at:], needle) if needle else None
+    focus = (focus[0] + at, focus[1] + at) if focus else None
+    quote = trim_quote(text, focus, limit=MAX_SPAN_CHARS)
     return make_citation(
         ev.meta(chunk.doc_id),
         chunk.doc_id,
@@ -311,7 +347,7 @@ def compose_deadline(ev: Evidence) -> Composition | None:
             and best_passage.score >= best_task[0] - 0.05)
     )  # fmt: skip
     if use_passage and best_passage is not None:
-        if best_passage.score < MIN_ANSWER_SCORE:
+        if best_passage.score < ev.min_score:
             return None
         meta = ev.meta(best_passage.chunk.doc_id)
         year = meta.year if meta else None
@@ -327,7 +363,7 @@ def compose_deadline(ev: Evidence) -> Composition | None:
         if reading:
             text += f" ({reading})"
         return Composition(text, (citation,), best_passage.score)
-    if best_task is None or best_task[0] < MIN_ANSWER_SCORE:
+    if best_task is None or best_task[0] < ev.min_score:
         return None
     score, task = best_task
     siblings = [
@@ -404,7 +440,7 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
     best_task = tasks[0] if tasks else None
     best_passage = passages[0] if passages else None
     if best_passage is not None and (best_task is None or best_passage.score > best_task[0] + 0.05):
-        if best_passage.score < MIN_ANSWER_SCORE:
+        if best_passage.score < ev.min_score:
             return None
         own_task = _task_holding(ev, best_passage)
         if own_task is not None:
@@ -420,7 +456,7 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
         if agency and fold(agency) not in fold(text):
             text = f"{agency}: {text[:1].lower() + text[1:]}"
         return Composition(text, (citation,), best_passage.score)
-    if best_task is None or best_task[0] < MIN_ANSWER_SCORE:
+    if best_task is None or best_task[0] < ev.min_score:
         return None
     score, task = best_task
     answer, quote = _task_roles(ev, task)
@@ -447,7 +483,7 @@ def _compose_duty(ev: Evidence) -> Composition | None:
     if named is not None:
         return named
     passages = _passages(ev)
-    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+    if not passages or passages[0].score < ev.min_score:
         return None
     best = passages[0]
     citation = _passage_citation(ev, best)
@@ -571,11 +607,12 @@ def compose_target(ev: Evidence) -> Composition | None:
         return not unit or re.search(rf"\b{unit}\b", fold(sentence)) is not None
 
     passages = _passages(ev, keep=figure)
-    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+    if not passages or passages[0].score < ev.min_score:
         return None
     best = passages[0]
-    needle = _first_figure(best.text)
-    citation = _passage_citation(ev, best, needle)
+    # The figure's whole statement: "đạt từ 60% trở lên; 85% các địa bàn ... không tái
+    # phức tạp" is one target of two figures.
+    citation = _span_citation(ev, best, _first_figure(best.text))
     return Composition(citation.quote.rstrip(" .;,") + ".", (citation,), best.score)
 
 
@@ -605,23 +642,12 @@ def compose_general(ev: Evidence) -> Composition | None:
         # "Sở Tư pháp có nhiệm vụ gì?", "Ngân hàng Nhà nước phải quản lý hoạt động gì?": the
         # items listed under that agency's heading, not the best passage anywhere.
         return named
-    if not passages or passages[0].score < MIN_ANSWER_SCORE:
+    if not passages or passages[0].score < ev.min_score:
         return None
     best = passages[0]
-    citations = [_passage_citation(ev, best)]
-    texts = [citations[0].quote.rstrip(" .;,")]
-    # A second sentence only when it continues the first in the same chunk and scores close.
-    for other in passages[1:3]:
-        if (
-            other.chunk.chunk_id == best.chunk.chunk_id
-            and other.score >= 0.9 * best.score
-            and 0 <= other.start - best.end <= 3
-        ):
-            citation = _passage_citation(ev, other)
-            citations.append(citation)
-            texts.append(citation.quote.rstrip(" .;,"))
-            break
-    text = ". ".join(texts) + "."
+    # The clause grown by its neighbours that the question also asks about.
+    citations = [_span_citation(ev, best)]
+    text = citations[0].quote.rstrip(" .;,") + "."
     if _WANTS_TIME.search(fold(ev.question)) and not has_time(text):
         # "thời gian tổ chức mít tinh ...": the task's own time line answers it.
         timed = _timed_task_at(ev, best)
@@ -723,32 +749,41 @@ def _meta_answer(meta: DocumentMeta, field_name: str) -> tuple[str, str]:
 
 
 def compose_comparison(ev: Evidence, secondary: str) -> Composition | None:
-    """One line per document: its best passage for the question (a figure for target
-    questions, a time for deadlines, a role for responsibilities)."""
-    from ingest.timeparse import find_times
-
-    keep: Callable[[str], bool] | None = {
-        "target": has_figure,
-        "deadline": lambda s: bool(find_times(s)) or has_period_words(s),
-        "responsibility": has_role,
-    }.get(secondary)
-    per_doc: dict[str, Passage] = {}
-    for passage in _passages(ev, keep=keep, max_hits=12):
-        per_doc.setdefault(passage.chunk.doc_id, passage)
-    chosen = [p for p in per_doc.values() if p.score >= MIN_ANSWER_SCORE][:4]
+    """One line per plan: the answer the plan gives on its own (a figure for target
+    questions, a time for deadlines, who for responsibilities), for the plans whose answer
+    states what the question asks."""
+    composer = {
+        "target": compose_target,
+        "deadline": compose_deadline,
+        "responsibility": compose_responsibility,
+    }.get(secondary, compose_general)
+    compared = tuple(dict.fromkeys(hit.chunk.doc_id for hit in ev.hits))
+    answers: list[tuple[float, str, Composition]] = []
+    for doc_id in compared:
+        own = replace(
+            ev,
+            hits=[hit for hit in ev.hits if hit.chunk.doc_id == doc_id],
+            intent=secondary,
+            # The question names every plan compared, a passage of one plan only its own.
+            min_score=COMPARED_MIN_SCORE,
+        )
+        composition = composer(own)
+        if composition is None or not composition.citations:
+            continue
+        stated = "\n".join(f"{c.section_title}\n{c.quote}" for c in composition.citations)
+        share = asked_share(ev.query, stated, compared, ev.stats, ev.documents)
+        if share >= MIN_COMPARED_SHARE:
+            answers.append((composition.score, doc_id, composition))
+    top = max((score for score, _, _ in answers), default=0.0)
+    chosen = [(doc_id, c) for score, doc_id, c in answers if score >= COMPARED_SHARE * top]
+    chosen = chosen[:MAX_COMPARED]
     if not chosen:
         return None
-    lines, citations = [], []
-    for passage in chosen:
-        meta = ev.meta(passage.chunk.doc_id)
-        citation = _passage_citation(
-            ev, passage, _first_figure(passage.text) if secondary == "target" else ""
-        )
-        citations.append(citation)
-        lines.append(
-            f"- {_document_label(meta, passage.chunk.doc_id)}: {citation.quote.rstrip(' .;,')}."
-        )
-    return Composition("\n".join(lines), tuple(citations), max(p.score for p in chosen))
+    lines = [
+        f"- {_document_label(ev.meta(doc_id), doc_id)}: {c.text.strip()}" for doc_id, c in chosen
+    ]
+    citations = tuple(citation for _, c in chosen for citation in c.citations)
+    return Composition("\n".join(lines), citations, max(c.score for _, c in chosen))
 
 
 def _document_label(meta: DocumentMeta | None, doc_id: str) -> str:

@@ -20,6 +20,7 @@ from ingest.vntext import fold
 from retriever.hybrid import HybridRetriever
 from retriever.query import NormalizedQuery, expand_abbreviations, normalize_query
 from retriever.rerank import Reranker
+from retriever.scope import number_matches, text_mentions_number
 from service.citations import SectionTitles
 from service.compose import (
     Composition,
@@ -46,6 +47,11 @@ MIN_STRENGTH = 0.55
 # Odd-id calibration: unanswerable up to 0.16, answerable from 0.34 up; 0.25 splits the gap.
 MIN_FIGURE_COVERAGE = 0.25
 MAX_QUESTION_CHARS = 2000
+# A comparison searches each of at most this many plans for this many hits; when the question
+# names fewer than two plans, candidates come from the top of this many hits.
+COMPARISON_DOCUMENTS = 5
+COMPARISON_HITS = 3
+COMPARISON_POOL = 12
 
 IndexSource = IndexReader | Callable[[], IndexReader]
 
@@ -175,6 +181,8 @@ class ExtractiveAnswerer:
             gathered.abstain_reason = f"agency not in the documents: {agency}"
             return gathered
         in_scope = [hit for hit in hits if hit.chunk.doc_id in scope.doc_ids]
+        if intent == "comparison":
+            in_scope = comparison_hits(state.retriever, query, scope.doc_ids, hits, state.documents)
         if not in_scope:
             gathered.abstain_reason = "no hit in the documents the question names"
             return gathered
@@ -226,6 +234,39 @@ class ExtractiveAnswerer:
             timings_ms=timings,
             evidence_strength=gathered.strength,
         )
+
+
+def comparison_hits(
+    retriever: HybridRetriever,
+    query: NormalizedQuery,
+    scope: frozenset[str],
+    hits: list[SearchHit],
+    documents: dict[str, DocumentMeta],
+) -> list[SearchHit]:
+    """A comparison asks the same thing of several plans, and one plan's passages may fill the
+    whole top k: search each candidate plan on its own and take turns."""
+    ranked = [hit.chunk.doc_id for hit in hits[:COMPARISON_POOL]]
+    # The plans in scope first; a question may name one plan by province or year and the
+    # other by its number or the one it implements ("Chương trình thực hiện KL 13 và kế
+    # hoạch năm 2024 của Hải Dương"), then the plans of the top hits.
+    numbered = [
+        doc_id
+        for doc_id, meta in documents.items()
+        for ref in query.doc_refs
+        if number_matches(meta, ref) or text_mentions_number(meta.title, ref)
+    ]
+    candidates = list(dict.fromkeys(sorted(scope) + numbered + ranked))[:COMPARISON_DOCUMENTS]
+    per_document = [
+        retriever.search_normalized(query, k=COMPARISON_HITS, filters=Filters(doc_ids=(doc,)))
+        for doc in candidates
+    ]
+    turns = [
+        doc_hits[i]
+        for i in range(COMPARISON_HITS)
+        for doc_hits in per_document
+        if i < len(doc_hits)
+    ]
+    return turns
 
 
 def gate_strength(

@@ -113,6 +113,18 @@ def comparison_coverage(
     return _best_cover(query, [(tuple(by_doc), joined)], stats, documents)
 
 
+def asked_share(
+    query: NormalizedQuery,
+    text: str,
+    doc_ids: tuple[str, ...],
+    stats: TermStats,
+    documents: dict[str, DocumentMeta],
+) -> float:
+    """How much of what the question asks beyond naming `doc_ids` one passage states: a
+    comparison names every plan it compares, and each plan's passage holds only its own."""
+    return _best_cover(query, [(doc_ids, text)], stats, documents)
+
+
 def _hit_text(hit: SearchHit) -> str:
     return f"{hit.chunk.breadcrumb}\n{hit.chunk.text}"
 
@@ -196,4 +208,4 @@ def _blend(
     return 0.7 * unigram + 0.3 * hit_weight / all_weight
 
 
-__all__ = ["ASK_HITS", "ask_coverage", "comparison_coverage", "figure_coverage"]
+__all__ = ["ASK_HITS", "ask_coverage", "asked_share", "comparison_coverage", "figure_coverage"]

@@ -74,7 +74,8 @@ def question_scope(
             doc_ids = {meta.doc_id for meta in own}
             continue
         # A plan implementing "Kết luận số 13-KL/TW" names it in its title.
-        cited = any(text_mentions_number(meta.title, ref) for meta in candidates) or any(
+        # ... in any province: a comparison may name its other plan by what it implements.
+        cited = any(text_mentions_number(meta.title, ref) for meta in documents) or any(
             text_mentions_number(f"{hit.chunk.breadcrumb}\n{hit.chunk.text}", ref)
             for hit in in_scope_hits
         )

@@ -197,3 +197,28 @@ def test_scope_of_province_year_and_number():
     assert question_scope(normalize_query("Quyết định 2224/QĐ-UBND"), docs, []).doc_ids == {"b"}
     assert question_scope(normalize_query("Quyết định 1234/QĐ-UBND"), docs, []).problem
     assert question_scope(normalize_query("tỷ lệ điều tra"), docs, []).doc_ids == {"a", "b"}
+
+
+def test_comparison_answers_each_plan_named_even_across_provinces(answerer):
+    # One plan named by what it implements (KL 13, Quảng Ngãi), the other by province and year.
+    answer = answerer.answer(
+        "Chỉ tiêu tỉ lệ tái phạm tội của người chấp hành xong án phạt tù trong Chương trình "
+        "thực hiện KL 13 và trong kế hoạch mua bán người năm 2026 của Đồng Tháp khác nhau ra sao?"
+    )
+    assert answer.intent == "comparison" and not answer.abstained
+    lines = answer.answer.splitlines()
+    assert len(lines) >= 2 and all(line.startswith("- ") for line in lines)
+    assert "15%" in answer.answer and "1,5%" in answer.answer
+    cited = {c.doc_id for c in answer.citations}
+    assert {"004_836614bf9213366e", "002_eaf36e0f570538e5"} <= cited
+
+
+def test_general_answer_joins_the_next_clause_that_holds_what_is_asked(answerer):
+    # The item's first sentence names the topic; the ban is stated in the sentence after it.
+    answer = answerer.answer(
+        "Trong kế hoạch thực hiện Kết luận 13 của Quảng Ngãi, khi điều tra vụ án hình sự thì "
+        "nghiêm cấm điều gì?"
+    )
+    assert not answer.abstained
+    assert "bức cung" in answer.answer
+    assert any("bức cung" in c.quote for c in answer.citations)

@@ -162,3 +162,12 @@ def test_document_numbers():
     assert find_doc_refs("Kế hoạch 2024") == ()
     assert normalize_query("Kế hoạch 2024").years == (2024,)
     assert find_doc_refs("Nghị quyết số 09-NQ/TU")[0].number == "9"
+
+
+def test_a_document_named_through_an_abbreviation_is_a_reference():
+    from retriever.query import DocRef
+
+    refs = normalize_query("Chương trình thực hiện KL 13 của Tỉnh ủy").doc_refs
+    assert DocRef(number="13", doc_type="Kết luận") in refs
+    # A code keeps its own reading, not a second one from its expanded letters.
+    assert normalize_query("NQ 09-NQ/TU").doc_refs == (DocRef(number="9", code="09-NQ/TU"),)
