@@ -680,9 +680,20 @@ _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# "nghị quyết số mấy", "tờ trình số mấy": the number of a document the plan cites, which
+# its text states, not a field of its own header.
+_CITED_NUMBER = re.compile(
+    r"\b(?:nghi quyet|ket luan|chi thi|nghi dinh|thong tu|to trinh|cong van|huong dan)"
+    r" (?:so )?(?:may|bao nhieu|nao)\b"
+)
+
+
 def metadata_field(question: str) -> str:
-    """Which header field a metadata question asks for ("signer", "number", ...), or ""."""
+    """Which header field a metadata question asks for ("signer", "number", ...), or "" when
+    it asks about something the text states (a cited document's number and date)."""
     folded_q = fold(question)
+    if _CITED_NUMBER.search(folded_q):
+        return ""
     return next((name for name, pattern in _META_FIELDS if pattern.search(folded_q)), "")
 
 

@@ -22,6 +22,10 @@ from retriever.query import CANONICAL_SPELLING, NormalizedQuery, expand_abbrevia
 from service.citations import SectionTitles
 
 _WORD = re.compile(r"\w+")
+# Weights of a clause's own coverage of the question, and of what it covers beyond the
+# words naming its document, in its passage score (rank_passages).
+OWN_WEIGHT = 0.2
+ASKED_WEIGHT = 0.1
 # Sentence ends: ". " / "! " / "? " before a capital, digit or bullet sign, or a line break.
 # Inside a sentence, "; " separates clauses (lists of targets, of meeting deadlines). Colons
 # never split: "Đơn vị chủ trì: Công an tỉnh" stays whole.
@@ -97,13 +101,20 @@ def query_terms(query: NormalizedQuery) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def coverage(query: NormalizedQuery, text: str, stats: TermStats) -> float:
+def coverage(
+    query: NormalizedQuery, text: str, stats: TermStats, skip: frozenset[str] = frozenset()
+) -> float:
     """IDF-weighted share of the question's content syllables present in `text` (0..1),
-    blended with the share of its adjacent syllable pairs found adjacent in `text`."""
+    blended with the share of its adjacent syllable pairs found adjacent in `text`. Terms in
+    `skip` (those naming the passage's document) are set aside; 1.0 when nothing is left."""
     folded = not query.has_diacritics
     terms = query_terms(query)
     if not terms:
         return 0.0
+    if skip:
+        terms = [t for t in terms if (fold(t) if folded else t) not in skip]
+        if not terms:
+            return 1.0
     tokens = match_tokens(text, folded)
     present = set(tokens)
     weights = {t: stats.idf(t, folded) for t in terms}
@@ -256,6 +267,7 @@ def rank_passages(
             break
         chunk = hit.chunk
         doc_text = document_context(documents.get(chunk.doc_id))
+        naming = frozenset(match_tokens(doc_text, not query.has_diacritics))
         chunk_cov = coverage(query, f"{doc_text}\n{chunk.breadcrumb}\n{chunk.text}", stats)
         sentence_cov: dict[int, float] = {}
         seen_sections: set[str] = set()
@@ -276,13 +288,17 @@ def rank_passages(
                 if len(sec.title) <= HEADING_MAX
             )
             own = coverage(query, text, stats)
+            # What the clause says beyond naming its plan: "ban hành kèm theo Quyết định số
+            # 2224/QĐ-UBND" repeats the question's naming words and states nothing asked.
+            asked = coverage(query, text, stats, naming)
             if s_start not in sentence_cov:
                 sentence_cov[s_start] = coverage(query, chunk.text[s_start:s_end], stats)
             in_context = coverage(query, f"{doc_text}\n{headings}\n{text}", stats)
             heading_cov = coverage(query, headings, stats) if headings else 0.0
             score = (
                 -(LEVEL_PENALTY if level_mismatch(query, text) else 0.0)
-                + 0.3 * own
+                + OWN_WEIGHT * own
+                + ASKED_WEIGHT * asked
                 + 0.1 * sentence_cov[s_start]
                 + 0.1 * chunk_cov
                 + 0.35 * in_context

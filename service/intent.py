@@ -50,6 +50,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             r"^(?!.*\b(?:ai|don vi nao|co quan nao|chu tri|phoi hop)\b)"
             r".*\b(?:viec|nhiem vu|noi dung|hoat dong|de an|giai phap|bien phap) (?:gi|nao)\b",
+            # when a decision takes effect is a clause of its text, not a task's deadline
+            r"\b(?:co|phat sinh) hieu luc\b",
         ),
     ),
     (
