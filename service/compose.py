@@ -28,6 +28,7 @@ from service.evidence import (
     has_role,
     has_time,
     level_mismatch,
+    naming_terms,
     rank_passages,
 )
 from service.gating import asked_share
@@ -229,13 +230,16 @@ def _rank_tasks(ev: Evidence, keep: Callable[[Task], bool]) -> list[tuple[float,
     doc_ids = list(dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]))
     scored = []
     for doc_id in doc_ids:
+        # A task is judged on what it states beyond the words naming its plan: "triển khai
+        # Kết luận 13-KL/TW và Chương trình này" names the plan, not the duty asked about.
+        naming = naming_terms(ev.query, ev.meta(doc_id))
         for task in ev.tasks_of(doc_id):
             if not keep(task):
                 continue
             proximity = _task_proximity(ev, task)
             if proximity == 0.0:
                 continue
-            own = coverage(ev.query, task.description or task.quote, ev.stats)
+            own = coverage(ev.query, task.description or task.quote, ev.stats, naming)
             context = coverage(ev.query, task.quote, ev.stats)
             score = 0.45 * own + 0.25 * context + 0.3 * proximity
             if level_mismatch(ev.query, task.description or task.quote):

@@ -248,6 +248,12 @@ def document_context(meta: DocumentMeta | None) -> str:
     )
 
 
+def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset[str]:
+    """The syllables (in the form `query` is matched in) that name a document: its type,
+    title, province, year and issuer."""
+    return frozenset(match_tokens(document_context(meta), not query.has_diacritics))
+
+
 def rank_passages(
     query: NormalizedQuery,
     hits: Iterable[SearchHit],
@@ -267,7 +273,7 @@ def rank_passages(
             break
         chunk = hit.chunk
         doc_text = document_context(documents.get(chunk.doc_id))
-        naming = frozenset(match_tokens(doc_text, not query.has_diacritics))
+        naming = naming_terms(query, documents.get(chunk.doc_id))
         chunk_cov = coverage(query, f"{doc_text}\n{chunk.breadcrumb}\n{chunk.text}", stats)
         sentence_cov: dict[int, float] = {}
         seen_sections: set[str] = set()
@@ -350,6 +356,7 @@ __all__ = [
     "has_time",
     "level_mismatch",
     "match_tokens",
+    "naming_terms",
     "query_terms",
     "rank_passages",
     "sentence_spans",
