@@ -527,6 +527,7 @@ def _subtree_clauses(
     much of the question the clause covers."""
     from service.evidence import sentence_spans
 
+    naming = naming_terms(ev.query, ev.meta(doc_id))
     out = []
     for section in ev.titles.sections(doc_id).values():
         if section.path != root.path and not section.path.startswith(root.path + "."):
@@ -537,7 +538,7 @@ def _subtree_clauses(
                 clause = text[start:end]
                 if len(clause.split()) < 4 or _ROLE_LINE.match(clause) or _TIME_LINE.match(clause):
                     continue
-                score = coverage(ev.query, clause, ev.stats)
+                score = coverage(ev.query, clause, ev.stats, naming)
                 out.append((score, section.order * 1000 + start, section, clause))
     return out
 
@@ -641,7 +642,9 @@ def compose_general(ev: Evidence) -> Composition | None:
     duty = _DUTY.search(fold(ev.question)) is not None
     named = _named_agency_duties(ev, max_items=2 if duty else 1)
     if named is not None and (
-        duty or not passages or named.score >= coverage(ev.query, passages[0].text, ev.stats)
+        duty
+        or not passages
+        or named.score >= coverage(ev.query, passages[0].text, ev.stats, _naming(ev, passages[0]))
     ):
         # "Sở Tư pháp có nhiệm vụ gì?", "Ngân hàng Nhà nước phải quản lý hoạt động gì?": the
         # items listed under that agency's heading, not the best passage anywhere.
@@ -660,6 +663,10 @@ def compose_general(ev: Evidence) -> Composition | None:
             text += f" {line.rstrip(' .;')}."
             citations.append(_task_citation(ev, timed, quote, best.score))
     return Composition(text, tuple(citations), best.score)
+
+
+def _naming(ev: Evidence, passage: Passage) -> frozenset[str]:
+    return naming_terms(ev.query, ev.meta(passage.chunk.doc_id))
 
 
 def _timed_task_at(ev: Evidence, passage: Passage) -> Task | None:
