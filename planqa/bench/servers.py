@@ -42,6 +42,41 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its living descendants (uvicorn's worker processes), from /proc (Linux)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return out
+
+
+def tree_rss_bytes(pid: int) -> int | None:
+    """Resident memory of a process and its descendants (a server with several workers)."""
+    sizes = [rss_bytes(p) for p in process_tree(pid)]
+    total = sum(size for size in sizes if size)
+    return total or None
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its living descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            # Fields after the ")" that ends the command name: utime and stime are 12 and 13.
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def planqa_env(
     data_dir: Path,
     corpus_dir: Path | None = None,
@@ -114,7 +149,12 @@ class ServerProcess:
         return self
 
     def rss(self) -> int | None:
-        return rss_bytes(self.pid) if self.process is not None else None
+        """Resident memory of the server and its worker processes together."""
+        return tree_rss_bytes(self.pid) if self.process is not None else None
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server and its worker processes have used so far."""
+        return tree_cpu_seconds(self.pid) if self.process is not None else 0.0
 
     def log(self, tail: int = 4000) -> str:
         try:
@@ -150,11 +190,16 @@ def planqa_server(
     chroma_url: str | None = None,
     port: int | None = None,
     extra_env: Mapping[str, str] | None = None,
+    workers: int | None = None,
 ) -> ServerProcess:
-    """An unstarted `planqa serve` on loopback over `data_dir` (call `.start()`)."""
+    """An unstarted `planqa serve` on loopback over `data_dir` (call `.start()`); `workers`
+    is passed as `--workers` (None: the command's default)."""
     port = port or free_port()
+    args = ["serve", "--host", LOOPBACK, "--port", str(port)]
+    if workers is not None:
+        args += ["--workers", str(workers)]
     return ServerProcess(
-        command=planqa_command("serve", "--host", LOOPBACK, "--port", str(port)),
+        command=planqa_command(*args),
         port=port,
         health_path="/healthz",
         env=planqa_env(data_dir, corpus_dir, api_key, chroma_url, extra_env),
@@ -212,6 +257,9 @@ __all__ = [
     "planqa_command",
     "planqa_env",
     "planqa_server",
+    "process_tree",
     "rss_bytes",
     "running",
+    "tree_cpu_seconds",
+    "tree_rss_bytes",
 ]
