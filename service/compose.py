@@ -288,8 +288,24 @@ def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
             return _clean_line(line), trim_quote(line.strip())
         span = focus_span(source, task.time.text)
         if span:
+            # A time inside a sentence reads with it: "Định kỳ hằng quý, 6 tháng, năm báo cáo
+            # ... gửi UBND tỉnh (qua Công an tỉnh)" says what is due, and where, by then.
+            sentence = _sentence_around(source, span)
+            if sentence is not None:
+                text = source[sentence[0] : sentence[1]]
+                return _clean_line(text), trim_quote(text)
             return task.time.text, trim_quote(source, span)
     return task.time.text, trim_quote(task.quote)
+
+
+def _sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The sentence of `text` holding `span`, when it is short enough to answer with."""
+    from service.evidence import sentence_spans
+
+    for start, end in sentence_spans(text):
+        if start <= span[0] and span[1] <= end:
+            return (start, end) if end - start <= MAX_SENTENCE else None
+    return None
 
 
 def _task_roles(ev: Evidence, task: Task) -> tuple[str, str]:
@@ -454,7 +470,7 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
                 answer, (_task_citation(ev, own_task, quote, best_passage.score),),
                 best_passage.score,
             )  # fmt: skip
-        citation = _passage_citation(ev, best_passage)
+        citation = _span_citation(ev, best_passage)
         text = citation.quote.rstrip(" .;,") + "."
         agency = _owning_agency(ev, best_passage)
         if agency and fold(agency) not in fold(text):
@@ -683,8 +699,15 @@ def _timed_task_at(ev: Evidence, passage: Passage) -> Task | None:
 _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("signer", re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky)\b")),
     ("number", re.compile(r"\b(?:so hieu|ky hieu|so van ban|so cua|so bao nhieu|so may)\b")),
-    ("date", re.compile(r"\b(?:ngay|thang|nam|khi nao|bao gio|luc nao)\b")),
     ("issuer", re.compile(r"\b(?:co quan|don vi|ai|cap nao)\b.*\bban hanh\b|\bban hanh boi\b")),
+    # "năm 2026" names the plan; the date is asked by "ngày nào", "khi nào", "ngày ban hành".
+    (
+        "date",
+        re.compile(
+            r"\b(?:(?:ngay|thang|nam) (?:nao|may|bao nhieu)|khi nao|bao gio|luc nao|ngay ban hanh|"
+            r"ban hanh ngay|ngay ky|ky ngay|ngay thang)\b"
+        ),
+    ),
     ("recipients", re.compile(r"\b(?:noi nhan|gui den|gui toi)\b")),
     ("doc_type", re.compile(r"\b(?:loai van ban|van ban gi)\b")),
     ("title", re.compile(r"\b(?:ten|trich yeu)\b")),
