@@ -299,12 +299,16 @@ def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
 
 
 def _sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
-    """The sentence of `text` holding `span`, when it is short enough to answer with."""
+    """The sentence of `text` holding `span`, when it is short enough to answer with and
+    states no other time (parallel clauses "cấp xã ... 18; cấp huyện ... 22" are told
+    apart by the clause)."""
+    from ingest.timeparse import find_times
     from service.evidence import sentence_spans
 
     for start, end in sentence_spans(text):
         if start <= span[0] and span[1] <= end:
-            return (start, end) if end - start <= MAX_SENTENCE else None
+            single = len(find_times(text[start:end])) <= 1
+            return (start, end) if end - start <= MAX_SENTENCE and single else None
     return None
 
 
