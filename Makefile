@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
+# API worker processes for `make serve` (0 = one per core; see docs/BENCH.md)
+API_WORKERS ?= 1
 UI_PORT  ?= 8501
 
 .PHONY: setup run ingest serve ui test test-fast lint format eval bench clean
@@ -28,7 +30,7 @@ run: ingest
 	PLANQA_API_URL=http://$(API_HOST):$(API_PORT) $(BIN)/planqa run --host $(API_HOST) --api-port $(API_PORT) --ui-port $(UI_PORT)
 
 serve: setup
-	$(BIN)/planqa serve --host $(API_HOST) --port $(API_PORT)
+	$(BIN)/planqa serve --host $(API_HOST) --port $(API_PORT) --workers $(API_WORKERS)
 
 ui: setup
 	$(BIN)/planqa ui --host $(API_HOST) --port $(UI_PORT)

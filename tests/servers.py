@@ -95,10 +95,17 @@ def index_state(settings: Settings) -> tuple[str, dict[str, int]]:
 
 
 @contextmanager
-def serving(settings: Settings, api_key: str | None = None) -> Iterator[ServerProcess]:
-    """A started `planqa serve` over `settings`' folders; always stopped afterwards."""
+def serving(
+    settings: Settings, api_key: str | None = None, workers: int | None = None
+) -> Iterator[ServerProcess]:
+    """A started `planqa serve` over `settings`' folders (`--workers` when given); always
+    stopped afterwards."""
     server = planqa_server(
-        settings.data_dir, settings.corpus_dir, api_key=api_key, chroma_url=settings.chroma_url
+        settings.data_dir,
+        settings.corpus_dir,
+        api_key=api_key,
+        chroma_url=settings.chroma_url,
+        workers=workers,
     )
     try:
         yield server.start()

@@ -102,6 +102,16 @@ def test_bench_query_quick_smoke(built_index: Settings) -> None:
         assert load["requests"] > 0 and load["errors"] == 0, load
         assert load["p50_ms"] <= load["p95_ms"] <= load["p99_ms"]
     assert server["soak"]["errors"] == 0
+    # The server's own CPU per answer is measured across its processes (a /ask embeds a
+    # question: it cannot cost nothing), next to how busy the whole machine was.
+    assert all(x["server_cpu_ms_per_request"] > 0 for x in loads.values())
+    assert all(x["machine_busy_cores"] >= x["server_cores"] > 0 for x in loads.values())
+    workers = result["server_workers"]
+    assert workers["workers"] == 2 and "--workers 2" in workers["command"]
+    assert workers["setup"].startswith("2 worker process(es)")
+    assert {(x["path"], x["clients"]) for x in workers["loads"]} == set(loads)
+    assert all(x["requests"] > 0 and x["errors"] == 0 for x in workers["loads"])
+    assert set(result["targets"]) >= {"ask_answers_per_s_at_8_clients_workers", "met_by"}
     assert result["naive"]["ratio_planqa_over_naive"]["p50_ms"] > 0
     assert "written" not in result  # a quick run never rewrites docs/BENCH.md
 

@@ -24,8 +24,20 @@ POLL_S = 0.3
 STOP_GRACE_S = 10.0
 
 
-def _api_command(host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "planqa", "serve", "--host", host, "--port", str(port)]
+def _api_command(host: str, port: int, workers: int = 1) -> list[str]:
+    """`planqa serve` as a child process (`workers` as for `planqa serve --workers`)."""
+    return [
+        sys.executable,
+        "-m",
+        "planqa",
+        "serve",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
 
 
 def wait_for_api(url: str, api: subprocess.Popen, timeout: float = HEALTH_TIMEOUT_S) -> int:
@@ -77,7 +89,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         # Own sessions: a terminal Ctrl-C reaches the children once, through `forward`.
-        api = subprocess.Popen(_api_command(args.host, args.api_port), start_new_session=True)
+        workers = getattr(args, "workers", 1)  # `planqa run --workers N` when the parser has it
+        api = subprocess.Popen(
+            _api_command(args.host, args.api_port, workers), start_new_session=True
+        )
         children.append(api)
         status = wait_for_api(api_url, api)
         ui = subprocess.Popen(
