@@ -37,6 +37,8 @@ from service.spans import MAX_SPAN_CHARS, covering_span
 # A passage or task must cover this much of the question to be an answer (see
 # tests/test_extractive.py for the questions it was measured on).
 MIN_ANSWER_SCORE = 0.42
+# ... or must state this share of what the question asks beyond naming its plan.
+MIN_ASKED_SHARE = 0.6
 # A clause is quoted with its whole sentence when the sentence is at most this long.
 MAX_SENTENCE = 320
 # Tasks of one sentence scoring within this of the best are not told apart by the question.
@@ -290,7 +292,7 @@ def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
         if span:
             # A time inside a sentence reads with it: "Định kỳ hằng quý, 6 tháng, năm báo cáo
             # ... gửi UBND tỉnh (qua Công an tỉnh)" says what is due, and where, by then.
-            sentence = _sentence_around(source, span)
+            sentence = _clause_around(source, span)
             if sentence is not None:
                 text = source[sentence[0] : sentence[1]]
                 return _clean_line(text), trim_quote(text)
@@ -298,17 +300,14 @@ def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
     return task.time.text, trim_quote(task.quote)
 
 
-def _sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
-    """The sentence of `text` holding `span`, when it is short enough to answer with and
-    states no other time (parallel clauses "cấp xã ... 18; cấp huyện ... 22" are told
-    apart by the clause)."""
-    from ingest.timeparse import find_times
-    from service.evidence import sentence_spans
+def _clause_around(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The clause of `text` holding `span` (its ";"-part of a sentence, so parallel clauses
+    "cấp xã ... 18; cấp huyện ... 22" stay apart), when short enough to answer with."""
+    from service.evidence import clause_spans
 
-    for start, end in sentence_spans(text):
+    for start, end, _, _ in clause_spans(text):
         if start <= span[0] and span[1] <= end:
-            single = len(find_times(text[start:end])) <= 1
-            return (start, end) if end - start <= MAX_SENTENCE and single else None
+            return (start, end) if end - start <= MAX_SENTENCE else None
     return None
 
 
@@ -503,7 +502,7 @@ def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
 
 
 def _compose_duty(ev: Evidence) -> Composition | None:
-    named = _named_agency_duties(ev, max_items=2)
+    named = _named_agency_duties(ev, max_items=2) or _tasks_of_named_agency(ev)
     if named is not None:
         return named
     passages = _passages(ev)
@@ -516,6 +515,51 @@ def _compose_duty(ev: Evidence) -> Composition | None:
     if agency and fold(agency) not in fold(text):
         text = f"{agency}: {text[:1].lower() + text[1:]}"
     return Composition(text, (citation,), best.score)
+
+
+def _tasks_of_named_agency(ev: Evidence, max_items: int = 3) -> Composition | None:
+    """The tasks a plan gives the agency the question names ("Bộ Chỉ huy Quân sự tỉnh chủ
+    trì nhiệm vụ gì?"), when its duties are role lines under each task rather than a section
+    of their own: the tasks whose lead (or, unless "chủ trì" is asked, executing agency) is
+    that agency, best covering the question first."""
+    from service.evidence import match_tokens
+
+    asked = set(match_tokens(ev.question, folded=True))
+    wants_lead = re.search(r"\bchu tri\b", fold(ev.question)) is not None
+    scored: list[tuple[float, str, Task]] = []
+    for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]):
+        naming = naming_terms(ev.query, ev.meta(doc_id))
+        for task in ev.tasks_of(doc_id):
+            names = task.lead if wants_lead else task.lead + task.executing
+            agency = next((n for n in names if _question_names(asked, n)), "")
+            if not agency:
+                continue
+            own = coverage(ev.query, task.description or task.quote, ev.stats, naming)
+            scored.append((own + 0.3 * _task_proximity(ev, task), agency, task))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: item[0], reverse=True)
+    chosen = [item for item in scored[:max_items] if item[0] >= SECOND_ITEM_SHARE * scored[0][0]]
+    citations = []
+    for score, _, task in chosen:
+        description = (task.description or task.quote).strip()
+        quote = trim_quote(description if description in task.quote else task.quote)
+        citations.append(_task_citation(ev, task, quote, score))
+    body = "; ".join(c.quote.rstrip(" .;,") for c in citations)
+    role = "chủ trì" if wants_lead else "thực hiện"
+    text = f"{chosen[0][1]} {role}: {body[:1].lower() + body[1:]}."
+    return Composition(text, tuple(citations), max(ev.min_score, chosen[0][0]))
+
+
+def _question_names(asked: set[str], agency: str) -> bool:
+    """Nearly all the words of an agency's name (its parenthesised alias aside) are in the
+    question."""
+    from service.evidence import match_tokens
+
+    words = match_tokens(re.sub(r"\([^)]*\)", " ", agency), folded=True)
+    if len(words) < 2:
+        return False
+    return sum(word in asked for word in words) / len(words) >= AGENCY_TITLE_SHARE
 
 
 def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
@@ -669,7 +713,7 @@ def compose_general(ev: Evidence) -> Composition | None:
         # "Sở Tư pháp có nhiệm vụ gì?", "Ngân hàng Nhà nước phải quản lý hoạt động gì?": the
         # items listed under that agency's heading, not the best passage anywhere.
         return named
-    if not passages or passages[0].score < ev.min_score:
+    if not passages or not _states_what_is_asked(ev, passages[0]):
         return None
     best = passages[0]
     # The clause grown by its neighbours that the question also asks about.
@@ -683,6 +727,16 @@ def compose_general(ev: Evidence) -> Composition | None:
             text += f" {line.rstrip(' .;')}."
             citations.append(_task_citation(ev, timed, quote, best.score))
     return Composition(text, tuple(citations), best.score)
+
+
+def _states_what_is_asked(ev: Evidence, passage: Passage) -> bool:
+    """The passage scores as an answer, or states most of what the question asks beyond
+    naming its plan (a long question naming its plan at length scores low everywhere)."""
+    if passage.score >= ev.min_score:
+        return True
+    text = f"{passage.section_title}\n{passage.text}"
+    doc_ids = (passage.chunk.doc_id,)
+    return asked_share(ev.query, text, doc_ids, ev.stats, ev.documents) >= MIN_ASKED_SHARE
 
 
 def _naming(ev: Evidence, passage: Passage) -> frozenset[str]:
