@@ -755,7 +755,7 @@ def _timed_task_at(ev: Evidence, passage: Passage) -> Task | None:
 
 
 _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("signer", re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky)\b")),
+    ("signer", re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky|ky voi)\b")),
     ("number", re.compile(r"\b(?:so hieu|ky hieu|so van ban|so cua|so bao nhieu|so may)\b")),
     ("issuer", re.compile(r"\b(?:co quan|don vi|ai|cap nao)\b.*\bban hanh\b|\bban hanh boi\b")),
     # "năm 2026" names the plan; the date is asked by "ngày nào", "khi nào", "ngày ban hành".
@@ -790,6 +790,9 @@ def metadata_field(question: str) -> str:
 
 
 def compose_metadata(ev: Evidence) -> Composition | None:
+    signed = _documents_signed_by_named_person(ev)
+    if signed is not None:
+        return signed
     field_name = metadata_field(ev.question)
     if not field_name:
         return None
@@ -803,6 +806,28 @@ def compose_metadata(ev: Evidence) -> Composition | None:
         meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
     )
     return Composition(answer, (citation,), 1.0)
+
+
+def _documents_signed_by_named_person(ev: Evidence) -> Composition | None:
+    """ "Những kế hoạch nào do ông X ký?": the plans whose signer the question names."""
+    folded_q = " ".join(fold(ev.question).split())
+    signed = [
+        meta
+        for meta in ev.documents.values()
+        if meta.signer and re.search(rf"\b{re.escape(fold(meta.signer))}\b", folded_q)
+    ]
+    if not signed:
+        return None
+    lines, citations = [], []
+    for meta in sorted(signed, key=lambda m: m.doc_id):
+        lines.append(f"- {_document_label(meta, meta.doc_id, full=True)}")
+        citations.append(
+            make_citation(
+                meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", meta.signer, 1.0
+            )
+        )
+    head = f"Văn bản do {signed[0].signer} ký:"
+    return Composition("\n".join([head, *lines]), tuple(citations), 1.0)
 
 
 def _target_document(ev: Evidence) -> DocumentMeta | None:
@@ -821,7 +846,11 @@ def _meta_answer(meta: DocumentMeta, field_name: str) -> tuple[str, str]:
     """(value as printed, answer sentence) for one metadata field; ("", "") when blank."""
     kind = meta.doc_type or "Văn bản"
     if field_name == "signer":
-        return meta.signer, f"{kind} do {meta.signer} ký." if meta.signer else ""
+        if not meta.signer:
+            return "", ""
+        # "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH": on whose behalf, then the office of the signer.
+        title = f" ({meta.signer_title})" if meta.signer_title else ""
+        return f"{meta.signer}{title}", f"{kind} do {meta.signer} ký{title}."
     if field_name == "number":
         number = meta.number.strip()
         if not number:
@@ -873,23 +902,34 @@ def compose_comparison(ev: Evidence, secondary: str) -> Composition | None:
         composition = composer(own)
         if composition is None or not composition.citations:
             continue
-        stated = "\n".join(f"{c.section_title}\n{c.quote}" for c in composition.citations)
-        share = asked_share(ev.query, stated, compared, ev.stats, ev.documents)
-        if share >= MIN_COMPARED_SHARE:
-            answers.append((composition.score, doc_id, composition))
+        if secondary in ("target", "general"):
+            # A figure or a passage must state the topic itself; a deadline or a role line
+            # states the time or agency of a task whose topic was matched when it was chosen.
+            stated = "\n".join(f"{c.section_title}\n{c.quote}" for c in composition.citations)
+            if asked_share(ev.query, stated, compared, ev.stats, ev.documents) < MIN_COMPARED_SHARE:
+                continue
+        answers.append((composition.score, doc_id, composition))
     top = max((score for score, _, _ in answers), default=0.0)
     chosen = [(doc_id, c) for score, doc_id, c in answers if score >= COMPARED_SHARE * top]
     chosen = chosen[:MAX_COMPARED]
     if not chosen:
         return None
+    # "Những kế hoạch nào ...?" asks for the plans themselves: name them in full.
+    full = _WHICH_PLANS.search(fold(ev.question)) is not None
     lines = [
-        f"- {_document_label(ev.meta(doc_id), doc_id)}: {c.text.strip()}" for doc_id, c in chosen
+        f"- {_document_label(ev.meta(doc_id), doc_id, full)}: {c.text.strip()}"
+        for doc_id, c in chosen
     ]
     citations = tuple(citation for _, c in chosen for citation in c.citations)
     return Composition("\n".join(lines), citations, max(c.score for _, c in chosen))
 
 
-def _document_label(meta: DocumentMeta | None, doc_id: str) -> str:
+_WHICH_PLANS = re.compile(r"\b(?:ke hoach|van ban|chuong trinh|quyet dinh) nao\b")
+
+
+def _document_label(meta: DocumentMeta | None, doc_id: str, full: bool = False) -> str:
+    """How an answer names a plan: type, province and year, and its title (the first ten
+    words unless `full`)."""
     if meta is None:
         return doc_id
     from retriever.scope import document_province
@@ -897,7 +937,8 @@ def _document_label(meta: DocumentMeta | None, doc_id: str) -> str:
     bits = [b for b in (document_province(meta), str(meta.year) if meta.year else "") if b]
     kind = meta.doc_type or "Văn bản"
     words = meta.title.split()
-    short = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    cut = len(words) if full else 10
+    short = " ".join(words[:cut]) + ("…" if len(words) > cut else "")
     label = f"{kind} ({', '.join(bits)})" if bits else kind
     return f"{label} “{short}”" if short else label
 

@@ -52,6 +52,7 @@ MAX_QUESTION_CHARS = 2000
 COMPARISON_DOCUMENTS = 5
 COMPARISON_HITS = 3
 COMPARISON_POOL = 12
+COMPARISON_SLACK = 0.1
 
 IndexSource = IndexReader | Callable[[], IndexReader]
 
@@ -191,7 +192,10 @@ class ExtractiveAnswerer:
         scoring = state.retriever.restored_query(query) or query
         strength = gate_strength(scoring, in_scope, state.stats, state.documents, intent)
         gathered.strength = round(strength, 3)
-        if strength < self.min_strength:
+        # A comparison names every plan it compares at length, so less of it is the topic;
+        # each plan's own answer is gated again when composed.
+        floor = self.min_strength - (COMPARISON_SLACK if intent == "comparison" else 0.0)
+        if strength < floor:
             gathered.abstain_reason = f"weak evidence ({strength:.2f})"
             return gathered
         if intent == "target":
@@ -309,9 +313,11 @@ def _compose(evidence: Evidence) -> Composition | None:
     if intent == "target":
         return compose_target(evidence)
     if intent == "metadata":
-        if metadata_field(evidence.question):
-            return compose_metadata(evidence)
-        return compose_general(evidence)
+        # A header field, or the plans a named person signed; else what the text states.
+        composed = compose_metadata(evidence)
+        if composed is None and not metadata_field(evidence.question):
+            composed = compose_general(evidence)
+        return composed
     if intent == "comparison":
         return compose_comparison(evidence, secondary_intent(evidence.question))
     return compose_general(evidence)

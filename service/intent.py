@@ -30,6 +30,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",
             r"\btrich yeu\b", r"\bla (?:loai )?van ban gi\b", r"\bloai van ban\b",
             r"\bdo\b.{1,60}\bky\s*\??$",  # "những kế hoạch nào do ông X ký?"
+            r"\bky (?:nhung |cac )?(?:ke hoach|van ban|chuong trinh|quyet dinh) nao\b",
         ),
     ),
     (

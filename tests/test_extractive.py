@@ -222,3 +222,33 @@ def test_general_answer_joins_the_next_clause_that_holds_what_is_asked(answerer)
     assert not answer.abstained
     assert "bức cung" in answer.answer
     assert any("bức cung" in c.quote for c in answer.citations)
+
+
+def test_signer_answer_gives_the_office_signed_for(answerer):
+    answer = answerer.answer("Ai ký Chương trình thực hiện Kết luận 13-KL/TW của Tỉnh ủy?")
+    assert answer.intent == "metadata"
+    assert "Đặng Ngọc Huy" in answer.answer and "PHÓ BÍ THƯ" in answer.answer
+
+
+def test_plans_signed_by_a_named_person_are_listed_in_full(answerer):
+    answer = answerer.answer("Ông Phạm Thành Ngại đã ký những kế hoạch nào?")
+    assert not answer.abstained
+    cited = {c.doc_id for c in answer.citations}
+    assert cited == {"000_c6e6a45670724e7f", "002_eaf36e0f570538e5"}
+    assert "mua bán người" in answer.answer  # the full title, not its first ten words
+
+
+def test_duties_of_a_named_agency_are_the_tasks_it_leads(answerer):
+    answer = answerer.answer(
+        "Trong kế hoạch phòng, chống mua bán người năm 2026 của Đồng Tháp, BCHQS tỉnh chủ trì "
+        "những nhiệm vụ gì?"
+    )
+    assert not answer.abstained
+    assert answer.answer.startswith("Bộ Chỉ huy Quân sự tỉnh chủ trì:")
+    # The plan's tasks whose "Đơn vị chủ trì" line names it: II.3 and II.5.
+    assert answer.citations
+    for citation in answer.citations:
+        assert (citation.doc_id, citation.section_path) in {
+            ("002_eaf36e0f570538e5", "II.3"),
+            ("002_eaf36e0f570538e5", "II.5"),
+        }
