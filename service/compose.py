@@ -505,6 +505,10 @@ def _compose_duty(ev: Evidence) -> Composition | None:
     named = _named_agency_duties(ev, max_items=2) or _tasks_of_named_agency(ev)
     if named is not None:
         return named
+    if _lead_subject_agency(ev.question):
+        # "Bộ đội Biên phòng tỉnh chủ trì nhiệm vụ nào?" and no task of these plans has it
+        # as lead: the plans do not say, whatever passage mentions it.
+        return None
     passages = _passages(ev)
     if not passages or passages[0].score < ev.min_score:
         return None
@@ -549,6 +553,25 @@ def _tasks_of_named_agency(ev: Evidence, max_items: int = 3) -> Composition | No
     role = "chủ trì" if wants_lead else "thực hiện"
     text = f"{chosen[0][1]} {role}: {body[:1].lower() + body[1:]}."
     return Composition(text, tuple(citations), max(ev.min_score, chosen[0][0]))
+
+
+def _lead_subject_agency(question: str) -> str:
+    """The catalogued agency that is the subject of "chủ trì" in the question ("..., Bộ đội
+    Biên phòng tỉnh chủ trì nhiệm vụ nào?"), or ""."""
+    from ingest.agencies import known_agencies
+    from retriever.query import expand_abbreviations
+
+    expanded, _ = expand_abbreviations(question)
+    match = re.search(r"([^,;:?]*)\bchu tri\b", fold(expanded))
+    if match is None:
+        return ""
+    subject = " " + " ".join(re.findall(r"\w+", match.group(1))) + " "
+    for agency in known_agencies():
+        for form in (agency.canonical, *agency.aliases):
+            key = " ".join(re.findall(r"\w+", fold(form)))
+            if len(key.split()) >= 2 and f" {key} " in subject:
+                return agency.canonical
+    return ""
 
 
 def _question_names(asked: set[str], agency: str) -> bool:

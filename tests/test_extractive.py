@@ -252,3 +252,11 @@ def test_duties_of_a_named_agency_are_the_tasks_it_leads(answerer):
             ("002_eaf36e0f570538e5", "II.3"),
             ("002_eaf36e0f570538e5", "II.5"),
         }
+
+
+def test_an_agency_that_leads_no_task_of_the_plan_gets_an_abstention(answerer):
+    plan = "Theo kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp"
+    # Sở Y tế is named in no "Đơn vị chủ trì" line of plan 000; Công an tỉnh leads many.
+    assert answerer.answer(f"{plan}, Sở Y tế chủ trì nhiệm vụ nào?").abstained
+    led = answerer.answer(f"{plan}, Công an tỉnh chủ trì nhiệm vụ nào?")
+    assert not led.abstained and led.answer.startswith("Công an tỉnh chủ trì:")
