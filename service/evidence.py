@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ingest.protocols import IndexReader
-from ingest.types import Chunk, DocumentMeta, SearchHit
+from ingest.types import Chunk, DocumentMeta, SearchHit, Section
 from ingest.vntext import fold, index_form
 from retriever.query import CANONICAL_SPELLING, NormalizedQuery, expand_abbreviations
 from service.citations import SectionTitles
@@ -26,6 +26,8 @@ _WORD = re.compile(r"\w+")
 # words naming its document, in its passage score (rank_passages).
 OWN_WEIGHT = 0.2
 ASKED_WEIGHT = 0.1
+# Taken off a clause that holds none of the question's words but those naming its plan.
+SILENT_PENALTY = 0.1
 # Sentence ends: ". " / "! " / "? " before a capital, digit or bullet sign, or a line break.
 # Inside a sentence, "; " separates clauses (lists of targets, of meeting deadlines). Colons
 # never split: "Đơn vị chủ trì: Công an tỉnh" stays whole.
@@ -250,8 +252,9 @@ def document_context(meta: DocumentMeta | None) -> str:
 
 def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset[str]:
     """The syllables (in the form `query` is matched in) that name a document: its type,
-    title, province, year and issuer."""
-    return frozenset(match_tokens(document_context(meta), not query.has_diacritics))
+    number, title, province, year and issuer."""
+    number = meta.number if meta is not None else ""
+    return frozenset(match_tokens(f"{document_context(meta)} {number}", not query.has_diacritics))
 
 
 def rank_passages(
@@ -282,7 +285,13 @@ def rank_passages(
             if len(text.split()) < 3 or (keep is not None and not keep(text)):
                 continue
             section = titles.section_at(chunk, start)
-            if section is not None and _is_heading_line(text, section.title):
+            # A heading is a topic, unless it is all its section says ("Điều 2. Quyết định
+            # này có hiệu lực thi hành kể từ ngày ký.").
+            if (
+                section is not None
+                and not _is_sentence_section(section, text)
+                and _is_heading_line(text, section.title)
+            ):
                 continue
             path = section.path if section else chunk.section_path
             lead = path not in seen_sections  # a section's first clause states its topic
@@ -303,6 +312,8 @@ def rank_passages(
             heading_cov = coverage(query, headings, stats) if headings else 0.0
             score = (
                 -(LEVEL_PENALTY if level_mismatch(query, text) else 0.0)
+                # states none of what is asked beyond naming its plan
+                - (SILENT_PENALTY if asked == 0.0 else 0.0)
                 + OWN_WEIGHT * own
                 + ASKED_WEIGHT * asked
                 + 0.1 * sentence_cov[s_start]
@@ -316,6 +327,12 @@ def rank_passages(
             passages.append(Passage(hit, rank, start, end, s_start, s_end, score, path, title))
     passages.sort(key=lambda p: p.score, reverse=True)
     return passages
+
+
+def _is_sentence_section(section: Section, text: str) -> bool:
+    """An article of a decision ("Điều 2. Quyết định này có hiệu lực ...") with no body: its
+    title is its content, not a topic heading."""
+    return not section.text.strip() and section.path.startswith("Điều") and len(text.split()) >= 5
 
 
 def _is_heading_line(text: str, title: str) -> bool:
