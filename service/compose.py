@@ -49,6 +49,8 @@ AGENCY_TITLE_MAX = 120
 AGENCY_TITLE_SHARE = 0.75
 # A second duty item is listed when it covers at least this share of what the best one does.
 SECOND_ITEM_SHARE = 0.6
+# "Sở Tư pháp có nhiệm vụ gì?" lists at most this many of the duties under its heading.
+DUTY_ITEMS = 3
 # A plan joins a comparison when its answer scores this share of the best plan's answer ...
 COMPARED_SHARE = 0.75
 # ... and its evidence states this share of what the question asks beyond naming the plans.
@@ -502,7 +504,7 @@ def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
 
 
 def _compose_duty(ev: Evidence) -> Composition | None:
-    named = _named_agency_duties(ev, max_items=2) or _tasks_of_named_agency(ev)
+    named = _named_agency_duties(ev, max_items=DUTY_ITEMS) or _tasks_of_named_agency(ev)
     if named is not None:
         return named
     if _lead_subject_agency(ev.question):
@@ -727,7 +729,7 @@ def _first_figure(text: str) -> str:
 def compose_general(ev: Evidence) -> Composition | None:
     passages = _passages(ev)
     duty = _DUTY.search(fold(ev.question)) is not None
-    named = _named_agency_duties(ev, max_items=2 if duty else 1)
+    named = _named_agency_duties(ev, max_items=DUTY_ITEMS if duty else 1)
     if named is not None and (
         duty
         or not passages

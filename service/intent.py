@@ -76,7 +76,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "responsibility",
         (
             r"\bchu tri\b", r"\bphoi hop\b", r"\bdon vi nao\b", r"\bco quan nao\b",
-            r"\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b", r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
+            r"(?<!\bco )\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b", r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
             r"\btrach nhiem\b", r"\bgiao (?:cho )?(?:ai|don vi|co quan)\b", r"\bphu trach\b",
             r"\bdon vi thuc hien\b", r"\bco quan (?:chi dao|tham muu)\b", r"\bthuong truc\b",
             r"\bdau moi\b", r"\bphan cong\b", r"\bnhiem vu cua\b", r"\bai\b.*\bgiao\b",

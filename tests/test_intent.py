@@ -70,3 +70,11 @@ def test_secondary_intent_of_a_comparison():
         "comparison",
         "general",
     }
+
+
+def test_co_so_nao_is_not_a_department():
+    # "cơ sở nào" (which grassroots units) is content; "sở nào" (which department) is a role.
+    assert (
+        detect_intent("tăng cường cơ sở vật chất cho những đơn vị cơ sở nào?") != "responsibility"
+    )
+    assert detect_intent("Sở nào chủ trì việc này?") == "responsibility"
