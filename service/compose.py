@@ -52,7 +52,7 @@ SECOND_ITEM_SHARE = 0.6
 # "Sở Tư pháp có nhiệm vụ gì?" lists at most this many of the duties under its heading.
 DUTY_ITEMS = 3
 # A plan joins a comparison when its answer scores this share of the best plan's answer ...
-COMPARED_SHARE = 0.75
+COMPARED_SHARE = 0.6
 # ... and its evidence states this share of what the question asks beyond naming the plans.
 MIN_COMPARED_SHARE = 0.3
 # One plan's answer in a comparison must score this much (the question's words for the other
