@@ -130,7 +130,6 @@ def _passage_citation(
     ev: Evidence, passage: Passage, needle: str = "", whole_sentence: bool = False
 ) -> Citation:
     """Cite a clause (or, for `whole_sentence`, its sentence when short enough to show)."""
-    chunk = passage.chunk
     text = passage.text
     focus = focus_span(text, needle) if needle else None
     if whole_sentence and len(passage.sentence) <= MAX_SENTENCE:
@@ -138,7 +137,11 @@ def _passage_citation(
         shift = passage.start - passage.sentence_start
         text = passage.sentence
         focus = (focus[0] + shift, focus[1] + shift) if focus else None
-    quote = trim_quote(text, focus)
+    return _cite_passage(ev, passage, trim_quote(text, focus))
+
+
+def _cite_passage(ev: Evidence, passage: Passage, quote: str) -> Citation:
+    chunk = passage.chunk
     return make_citation(
         ev.meta(chunk.doc_id),
         chunk.doc_id,
@@ -156,22 +159,12 @@ def _span_citation(ev: Evidence, passage: Passage, needle: str = "") -> Citation
     span = covering_span(ev.query, passage, ev.stats, ev.titles, ev.documents)
     if (span.start, span.end) == (passage.start, passage.end):
         return _passage_citation(ev, passage, needle)
-    chunk = passage.chunk
-    text = chunk.text[span.start : span.end]
+    text = passage.chunk.text[span.start : span.end]
     # The fact is where the seed clause holds it, not at an earlier repeat in the span.
     at = passage.start - span.start
     focus = focus_span(text[at:], needle) if needle else None
     focus = (focus[0] + at, focus[1] + at) if focus else None
-    quote = trim_quote(text, focus, limit=MAX_SPAN_CHARS)
-    return make_citation(
-        ev.meta(chunk.doc_id),
-        chunk.doc_id,
-        passage.section_path,
-        passage.section_title,
-        quote,
-        chunk_id=chunk.chunk_id,
-        score=passage.score,
-    )
+    return _cite_passage(ev, passage, trim_quote(text, focus, limit=MAX_SPAN_CHARS))
 
 
 def _hit_for(ev: Evidence, doc_id: str, text: str) -> SearchHit | None:
