@@ -9,6 +9,7 @@ document code such as `09-NQ/TU`, never from lower-case free text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ ABBREVIATIONS: tuple[Abbreviation, ...] = (
 )
 
 
+@cache
 def abbreviation_table() -> dict[str, Abbreviation]:
     """Lookup keyed by the lower-case short form and, for the unambiguous ones, its folded
     form too ("hđnd" and "hdnd")."""

@@ -841,7 +841,12 @@ def _documents_signed_by_named_person(ev: Evidence) -> Composition | None:
         lines.append(f"- {_document_label(meta, meta.doc_id, full=True)}")
         citations.append(
             make_citation(
-                meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", meta.signer, 1.0
+                meta,
+                meta.doc_id,
+                "",
+                "Thông tin văn bản (phần đầu và chữ ký)",
+                meta.signer,
+                score=1.0,
             )
         )
     head = f"Văn bản do {signed[0].signer} ký:"

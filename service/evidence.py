@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.protocols import IndexReader
 from ingest.types import Chunk, DocumentMeta, SearchHit, Section
@@ -22,6 +23,8 @@ from retriever.query import CANONICAL_SPELLING, NormalizedQuery, expand_abbrevia
 from service.citations import SectionTitles
 
 _WORD = re.compile(r"\w+")
+# Texts whose match tokens are kept (chunks, clauses, headings of a few versions of the index).
+MATCH_CACHE_SIZE = 16384
 # Weights of a clause's own coverage of the question, and of what it covers beyond the
 # words naming its document, in its passage score (rank_passages).
 OWN_WEIGHT = 0.2
@@ -58,12 +61,18 @@ _ROLE = re.compile(
 def match_tokens(text: str, folded: bool) -> list[str]:
     """Syllables of a passage in the form a query is matched in: "%" reads "phần trăm",
     abbreviations read both ways ("ANTQ" also as "an ninh tổ quốc")."""
+    return list(_match_tokens(text, folded))
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _match_tokens(text: str, folded: bool) -> tuple[str, ...]:
+    """Cached: every question re-reads the same few hundred chunk, clause and heading texts."""
     expanded, found = expand_abbreviations(text.replace("%", " phần trăm "))
     if found:
         expanded += " " + " ".join(abbr.short for abbr in found)
     form = fold(expanded) if folded else index_form(expanded)
     tokens = _WORD.findall(form)
-    return tokens if folded else [_SPELLING.get(t, t) for t in tokens]
+    return tuple(tokens if folded else [_SPELLING.get(t, t) for t in tokens])
 
 
 @dataclass

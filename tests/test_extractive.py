@@ -236,6 +236,8 @@ def test_plans_signed_by_a_named_person_are_listed_in_full(answerer):
     cited = {c.doc_id for c in answer.citations}
     assert cited == {"000_c6e6a45670724e7f", "002_eaf36e0f570538e5"}
     assert "mua bán người" in answer.answer  # the full title, not its first ten words
+    # The citation's fields keep their types (a float in chunk_id was an HTTP 500).
+    assert all(isinstance(c.chunk_id, str) and c.score == 1.0 for c in answer.citations)
 
 
 def test_duties_of_a_named_agency_are_the_tasks_it_leads(answerer):
