@@ -25,6 +25,7 @@ from eval.metrics import (
     QuestionScore,
     score_question,
 )
+from ingest.embed import clear_query_caches
 
 RETRIEVAL_DEPTH = 10
 
@@ -180,6 +181,7 @@ def run_systems(
         for system in systems:
             bar.set_description(system.name)
             runs[system.name] = []
+            clear_query_caches()  # no configuration answers from another's query vectors
             started = time.perf_counter()
             for question in questions:
                 runs[system.name].append(run_one(system, question))

@@ -251,6 +251,17 @@ def register_embedder(name: str, factory: Callable[[str], Embedder]) -> None:
     EMBEDDERS[name] = factory
 
 
+def clear_query_caches() -> None:
+    """Forget every loaded embedder's query vectors (the evaluation times each configuration
+    as if it were the first to see the questions)."""
+    with _instances_lock:
+        embedders = list(_instances.values())
+    for embedder in embedders:
+        cache = getattr(embedder, "query_cache", None)
+        if cache is not None:
+            cache.clear()
+
+
 def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     """The process-wide embedder for `spec` (not loaded until first used)."""
     spec = spec.strip()

@@ -8,6 +8,8 @@ import argparse
 import importlib
 import sys
 
+WORKERS_HELP = "API worker processes (default 1; 0 = one per core)"
+
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -49,7 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=int, default=1, help=WORKERS_HELP)
 
     p = sub.add_parser("ui", help="start the Streamlit front end")
     p.add_argument("--host", default="127.0.0.1")
@@ -59,6 +61,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--api-port", type=int, default=8000)
     p.add_argument("--ui-port", type=int, default=8501)
+    p.add_argument("--workers", type=int, default=1, help=WORKERS_HELP)
 
     p = sub.add_parser("eval", help="run the evaluation harness")
     p.add_argument("--dataset", help="JSONL question set (default: eval/datasets/plans_qa.jsonl)")

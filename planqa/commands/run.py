@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         # Own sessions: a terminal Ctrl-C reaches the children once, through `forward`.
-        workers = getattr(args, "workers", 1)  # `planqa run --workers N` when the parser has it
+        workers = args.workers
         api = subprocess.Popen(
             _api_command(args.host, args.api_port, workers), start_new_session=True
         )
