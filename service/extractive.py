@@ -260,10 +260,18 @@ def comparison_hits(
         if number_matches(meta, ref) or text_mentions_number(meta.title, ref)
     ]
     candidates = list(dict.fromkeys(sorted(scope) + numbered + ranked))[:COMPARISON_DOCUMENTS]
-    per_document = [
-        retriever.search_normalized(query, k=COMPARISON_HITS, filters=Filters(doc_ids=(doc,)))
-        for doc in candidates
-    ]
+    # One search over the candidates, then a search of its own for a plan left out of it.
+    wide = retriever.search_normalized(
+        query, k=COMPARISON_HITS * len(candidates) * 2, filters=Filters(doc_ids=tuple(candidates))
+    )
+    per_document = []
+    for doc in candidates:
+        own = [hit for hit in wide if hit.chunk.doc_id == doc][:COMPARISON_HITS]
+        if not own:
+            own = retriever.search_normalized(
+                query, k=COMPARISON_HITS, filters=Filters(doc_ids=(doc,))
+            )
+        per_document.append(own)
     turns = [
         doc_hits[i]
         for i in range(COMPARISON_HITS)

@@ -231,7 +231,12 @@ class IndexVersionReader:
             f"SELECT t.* FROM tasks t {where} ORDER BY t.doc_id, t.position", params
         )
         agency_rows: dict[str, list[sqlite3.Row]] = {}
-        for row in self._rows("SELECT * FROM task_agencies ORDER BY task_id, role, position"):
+        # Only the agencies of the tasks selected: one plan's tasks must not cost the corpus's.
+        for row in self._rows(
+            "SELECT * FROM task_agencies WHERE task_id IN"
+            f" (SELECT t.task_id FROM tasks t {where}) ORDER BY task_id, role, position",
+            params,
+        ):
             agency_rows.setdefault(row["task_id"], []).append(row)
         tasks = [store.row_to_task(r, agency_rows.get(r["task_id"], [])) for r in task_rows]
         if agency is None or not agency.strip():
@@ -268,6 +273,16 @@ class IndexVersionReader:
         if query is None or k <= 0:
             return []
         filter_sql, filter_params = self._filter_sql(filters)
+        if not filter_sql:
+            # Rank in the full-text index alone, then join the k best: joining every match
+            # first costs as much as the corpus has matching chunks.
+            rows = self._rows(
+                "SELECT c.chunk_id, s.score FROM (SELECT rowid, bm25(chunks_fts) AS score"
+                " FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) s"
+                " JOIN chunks c ON c.rowid = s.rowid ORDER BY s.score",
+                [query, k],
+            )
+            return [(r["chunk_id"], -float(r["score"])) for r in rows]
         rows = self._rows(
             "SELECT c.chunk_id, bm25(chunks_fts) AS score FROM chunks_fts"
             " JOIN chunks c ON c.rowid = chunks_fts.rowid"
