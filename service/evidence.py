@@ -259,6 +259,14 @@ def document_context(meta: DocumentMeta | None) -> str:
     )
 
 
+def short_headings(titles: SectionTitles, doc_id: str, path: str) -> str:
+    """The titles of a section and its ancestors that are headings, not a numbered
+    paragraph's first sentence (longer "titles"): what a passage under them is about."""
+    return " ".join(
+        sec.title for sec in titles.ancestors(doc_id, path) if len(sec.title) <= HEADING_MAX
+    )
+
+
 def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset[str]:
     """The syllables (in the form `query` is matched in) that name a document: its type,
     number, title, province, year and issuer."""
@@ -306,11 +314,7 @@ def rank_passages(
             lead = path not in seen_sections  # a section's first clause states its topic
             seen_sections.add(path)
             # Short titles only: a long "title" is a numbered paragraph's first sentence.
-            headings = " ".join(
-                sec.title
-                for sec in titles.ancestors(chunk.doc_id, path)
-                if len(sec.title) <= HEADING_MAX
-            )
+            headings = short_headings(titles, chunk.doc_id, path)
             own = coverage(query, text, stats)
             # What the clause says beyond naming its plan: "ban hành kèm theo Quyết định số
             # 2224/QĐ-UBND" repeats the question's naming words and states nothing asked.
@@ -386,4 +390,5 @@ __all__ = [
     "query_terms",
     "rank_passages",
     "sentence_spans",
+    "short_headings",
 ]

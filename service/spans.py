@@ -17,12 +17,12 @@ from ingest.types import DocumentMeta
 from retriever.query import NormalizedQuery
 from service.citations import SectionTitles
 from service.evidence import (
-    HEADING_MAX,
     Passage,
     TermStats,
     clause_spans,
     coverage,
     document_context,
+    short_headings,
 )
 
 # A neighbour joins when it raises the question's coverage by at least this much.
@@ -31,7 +31,7 @@ MIN_GAIN = 0.04
 MAX_SPAN_CHARS = 480
 MAX_SPAN_CLAUSES = 4
 # A clause is read with its whole sentence when the sentence is at most this long.
-MAX_SENTENCE = 400
+MAX_SEED_SENTENCE = 400
 # A neighbour that alone covers this share of what the seed clause covers is a parallel
 # item of the same statement (footnotes 1 and 2, two targets) and joins too.
 PARALLEL_SHARE = 0.9
@@ -43,7 +43,6 @@ class Span:
 
     start: int
     end: int
-    coverage: float
 
 
 def covering_span(
@@ -65,9 +64,9 @@ def covering_span(
     clauses = [(start, end) for start, end, _ in units]
     at = [i for i, (start, _, s_start) in enumerate(units) if s_start == passage.sentence_start]
     if passage.start not in {clauses[i][0] for i in at}:
-        return Span(passage.start, passage.end, 0.0)
+        return Span(passage.start, passage.end)
     # Start from the clause's whole sentence when it is short enough to read.
-    if passage.sentence_end - passage.sentence_start <= MAX_SENTENCE:
+    if passage.sentence_end - passage.sentence_start <= MAX_SEED_SENTENCE:
         lo, hi = at[0], at[-1]
     else:
         lo = hi = next(i for i in at if clauses[i][0] == passage.start)
@@ -97,16 +96,15 @@ def covering_span(
         best, first, last = max(scored)
         if best - current < MIN_GAIN:
             parallel = [
-                (first, last)
-                for _, first, last in scored
+                (value, first, last)
+                for value, first, last in scored
                 if score(*_added(lo, hi, first, last)) >= PARALLEL_SHARE * seed
             ]
             if not parallel:
                 break
-            first, last = parallel[0]
-            best = score(first, last)
+            best, first, last = parallel[0]
         current, lo, hi = best, first, last
-    return Span(clauses[lo][0], clauses[hi][1], current)
+    return Span(clauses[lo][0], clauses[hi][1])
 
 
 def _added(lo: int, hi: int, first: int, last: int) -> tuple[int, int]:
@@ -127,13 +125,9 @@ def _contiguous(text: str, clauses: list[tuple[int, int]], first: int, last: int
 
 def _context(titles: SectionTitles, documents: dict[str, DocumentMeta], passage: Passage) -> str:
     """The document's description and the section's short headings, read with the span."""
-    chunk = passage.chunk
-    headings = " ".join(
-        sec.title
-        for sec in titles.ancestors(chunk.doc_id, passage.section_path)
-        if len(sec.title) <= HEADING_MAX
-    )
-    return f"{document_context(documents.get(chunk.doc_id))}\n{headings}"
+    doc_id = passage.chunk.doc_id
+    headings = short_headings(titles, doc_id, passage.section_path)
+    return f"{document_context(documents.get(doc_id))}\n{headings}"
 
 
 __all__ = ["MAX_SPAN_CHARS", "Span", "covering_span"]
