@@ -12,8 +12,10 @@ import pytest
 
 from ingest.errors import IndexBusy, IndexMissing, NotFound
 from ingest.index import open_index
+from ingest.index import reader as reader_module
 from ingest.index.reader import fts_query
 from ingest.index.sqlite_store import province_key
+from ingest.index.term_stats import NO_WEIGHT_SHARE
 from ingest.index.versions import (
     collect_garbage,
     current_version,
@@ -203,6 +205,38 @@ def test_filters_restrict_lexical_and_dense_search(built_index: Settings) -> Non
     assert index.lexical_search(["tội_phạm"], "words", 10, nowhere) == []
     assert index.dense_search("tội phạm", 10, nowhere) == []
     assert index.dense_search("tội phạm", 10, Filters(province="Cà Mau")) == []
+
+
+@pytest.mark.slow
+def test_terms_bm25_gives_no_weight_are_left_out_without_changing_scores(
+    built_index: Settings,
+) -> None:
+    index = open_index(built_index)
+    rows = index.stats()["chunks"]
+    common = index.lexical_search(["các"], "words", k=1000)  # in nearly every chunk
+    assert len(common) > rows * NO_WEIGHT_SHARE
+    rare = ["mua_bán", "người"]
+    # alone, a no-weight term still finds its chunks; beside weighted terms it is left out
+    # and every chunk the weighted terms match keeps its score
+    with_common = index.lexical_search([*rare, "các"], "words", k=1000)
+    without = index.lexical_search(rare, "words", k=1000)
+    assert with_common == without
+
+
+@pytest.mark.slow
+def test_search_within_a_few_documents_equals_the_joined_search(
+    built_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = open_index(built_index)
+    docs = [d.doc_id for d in index.documents()]
+    province = index.document(docs[3]).province
+    cases = [Filters(doc_ids=(docs[3],)), Filters(doc_ids=(docs[0], docs[2]))]
+    cases += [Filters(province=province)] if province else []
+    terms = ["tội_phạm", "tuyên_truyền", "ma_túy"]
+    by_ranges = [index.lexical_search(terms, "words", 30, f) for f in cases]
+    monkeypatch.setattr(reader_module, "RANGE_SEARCH_MAX_DOCUMENTS", 0)
+    joined = [index.lexical_search(terms, "words", 30, f) for f in cases]
+    assert all(by_ranges) and by_ranges == joined
 
 
 @pytest.mark.slow

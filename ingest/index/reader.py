@@ -17,6 +17,7 @@ from typing import Any
 
 from ingest.errors import IndexMissing, NotFound
 from ingest.index import sqlite_store as store
+from ingest.index.term_stats import TermStats
 from ingest.index.vector_store import ChromaStore
 from ingest.index.versions import SQLITE_FILE, current_version, read_manifest
 from ingest.protocols import Embedder, Filters, LexicalField
@@ -30,6 +31,10 @@ _HAS_WORD_CHAR = re.compile(r"\w")
 # Control characters (NUL among them) end an FTS5 string literal early; they never occur in
 # indexed text, so dropping them from a term loses nothing.
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Up to this many documents, a filtered search runs once per document's rowid range (each
+# costs a seek and that document's matches) instead of joining every match in the corpus;
+# on the ×100 benchmark corpus the break-even is about ten.
+RANGE_SEARCH_MAX_DOCUMENTS = 8
 
 
 def fts_query(terms: Sequence[str], field: LexicalField) -> str | None:
@@ -86,6 +91,8 @@ class IndexVersionReader:
         self._lock = threading.Lock()
         self._vectors: ChromaStore | None = None
         self._embedder: Embedder | None = None
+        self._term_stats = TermStats()
+        self._spans: dict[str, tuple[int, int]] | None = None
         version = store.schema_version(self._conn())
         if version != store.SCHEMA_VERSION:
             raise IndexMissing(
@@ -269,8 +276,12 @@ class IndexVersionReader:
     ) -> list[tuple[str, float]]:
         if field not in _FIELDS:
             raise ValueError(f"unknown lexical field {field!r}; expected one of {_FIELDS}")
-        query = fts_query(terms, field)
-        if query is None or k <= 0:
+        if k <= 0:
+            return []
+        normalise = fold if field == "folded" else index_form
+        weighted = self._term_stats.weighted(self._conn(), [normalise(t) for t in terms], field)
+        query = fts_query(weighted, field)
+        if query is None:
             return []
         filter_sql, filter_params = self._filter_sql(filters)
         if not filter_sql:
@@ -283,6 +294,9 @@ class IndexVersionReader:
                 [query, k],
             )
             return [(r["chunk_id"], -float(r["score"])) for r in rows]
+        ranges = self._row_ranges(filter_sql, filter_params)
+        if ranges is not None:
+            return self._search_row_ranges(query, ranges, k)
         rows = self._rows(
             "SELECT c.chunk_id, bm25(chunks_fts) AS score FROM chunks_fts"
             " JOIN chunks c ON c.rowid = chunks_fts.rowid"
@@ -291,6 +305,58 @@ class IndexVersionReader:
             [query, *filter_params, k],
         )
         return [(r["chunk_id"], -float(r["score"])) for r in rows]
+
+    def _row_ranges(self, filter_sql: str, params: list[Any]) -> list[tuple[int, int]] | None:
+        """The chunk rowid ranges of the documents a filter keeps, when they are few and each
+        document's chunks are numbered without gaps (ingest writes them together); else None.
+        FTS5 seeks to a rowid range, so a search within a few plans then costs what their
+        chunks match, whereas filtering by a join visits every match in the corpus."""
+        kept = self._rows(f"SELECT d.doc_id FROM documents d WHERE 1{filter_sql}", params)
+        if len(kept) > RANGE_SEARCH_MAX_DOCUMENTS:
+            return None
+        spans = self._chunk_spans()
+        ranges = [spans.get(r["doc_id"]) for r in kept]
+        if any(span is None for span in ranges):
+            return None
+        return [span for span in ranges if span is not None]
+
+    def _chunk_spans(self) -> dict[str, tuple[int, int]]:
+        """Per document, its first and last chunk rowid when the rowids between are all its."""
+        if self._spans is None:
+            rows = self._rows(
+                "SELECT doc_id, MIN(rowid) AS lo, MAX(rowid) AS hi, COUNT(*) AS n"
+                " FROM chunks GROUP BY doc_id"
+            )
+            self._spans = {
+                r["doc_id"]: (r["lo"], r["hi"]) for r in rows if r["hi"] - r["lo"] + 1 == r["n"]
+            }
+        return self._spans
+
+    def _search_row_ranges(
+        self, query: str, ranges: Sequence[tuple[int, int]], k: int
+    ) -> list[tuple[str, float]]:
+        scored: list[tuple[float, int]] = []
+        for lo, hi in ranges:
+            scored += [
+                (float(r["score"]), int(r["rowid"]))
+                for r in self._rows(
+                    "SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts"
+                    " WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?",
+                    [query, lo, hi, k],
+                )
+            ]
+        best = sorted(scored)[:k]
+        if not best:
+            return []
+        marks = ",".join("?" * len(best))
+        ids = {
+            r["rowid"]: r["chunk_id"]
+            for r in self._rows(
+                f"SELECT rowid, chunk_id FROM chunks WHERE rowid IN ({marks})",
+                [rowid for _, rowid in best],
+            )
+        }
+        return [(ids[rowid], -score) for score, rowid in best]
 
     def dense_search(
         self, query: str, k: int, filters: Filters | None = None
