@@ -15,6 +15,7 @@ restrictions come only from `filters`. Repeated chunks of one section are spread
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,6 +23,7 @@ from dataclasses import replace
 from ingest.protocols import Filters, IndexReader
 from ingest.types import DocumentMeta, SearchHit
 from ingest.vntext import fold
+from retriever.concurrent import Search, run_searches
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
 from retriever.rerank import Reranker
@@ -49,6 +51,11 @@ TOPIC_WEIGHT = 2.0
 # document's coverage of the question.
 NAMED_SHARE = 0.6
 MIN_NAMING_TERMS = 2
+# A question whose naming words fit more plans than this names none of them in particular
+# (many provinces' plans share a title): it keeps only the plans that fit best, and when even
+# those are too many its words are searched as its topic, over all plans. The topic search
+# within named plans costs as much as those plans have matching chunks.
+MAX_NAMED_DOCUMENTS = 10
 # Multiplier on the fused score of the 2nd, 3rd, ... chunk of one section, so that one long
 # section does not fill the top of the list with its own pieces.
 REPEAT_PENALTY = 0.85
@@ -79,6 +86,7 @@ class HybridRetriever:
         self.candidates = candidates
         self._documents: dict[str, DocumentMeta] = {}
         self._dense_cache: OrderedDict[tuple, list[tuple[str, float]]] = OrderedDict()
+        self._cache_lock = threading.Lock()  # requests and their searches share the caches
         self._restorer: DiacriticRestorer | None = None
         self._restored: OrderedDict[str, NormalizedQuery] = OrderedDict()
         self._naming: dict[str, frozenset[str]] | None = None
@@ -132,8 +140,9 @@ class HybridRetriever:
         question has its accents). Province, year and document named stay the original's."""
         if query.has_diacritics or not query.folded.strip():
             return None
-        if query.folded in self._restored:
-            return self._restored[query.folded]
+        with self._cache_lock:
+            if query.folded in self._restored:
+                return self._restored[query.folded]
         if self._restorer is None:
             texts = list(STOP_PHRASES)  # question words: "nao" → "nào", "bao nhieu" → ...
             for meta in self.index.documents():
@@ -151,63 +160,66 @@ class HybridRetriever:
             doc_types=query.doc_types,
             abbreviations=query.abbreviations,
         )
-        self._restored[query.folded] = restored
-        if len(self._restored) > DENSE_CACHE_SIZE:
-            self._restored.popitem(last=False)
+        with self._cache_lock:
+            self._restored[query.folded] = restored
+            if len(self._restored) > DENSE_CACHE_SIZE:
+                self._restored.popitem(last=False)
         return restored
 
     def _rankings(
         self, query: NormalizedQuery, depth: int, filters: Filters | None
     ) -> dict[str, list[tuple[str, float]]]:
-        rankings: dict[str, list[tuple[str, float]]] = {}
+        searches: dict[str, Search] = {}
         accented = query if query.has_diacritics else self.restored_query(query)
         if self.mode in ("hybrid", "lexical"):
             if not query.has_diacritics and query.folded_syllables:
-                rankings["folded"] = self.index.lexical_search(
-                    query.folded_syllables, "folded", depth, filters
-                )
+                searches["folded"] = self._lexical(query.folded_syllables, "folded", depth, filters)
             if accented is not None and accented.words:
-                rankings["words"] = self.index.lexical_search(
-                    accented.words, "words", depth, filters
-                )
+                searches["words"] = self._lexical(accented.words, "words", depth, filters)
             if accented is not None and accented.syllables:
-                rankings["syllables"] = self.index.lexical_search(
+                searches["syllables"] = self._lexical(
                     accented.syllables, "syllables", depth, filters
                 )
         topic_text = ""
         if self.mode in ("hybrid", "lexical") and TOPIC_WEIGHT > 0:
-            topic, topic_text = self._topic_rankings(query, accented, depth, filters)
-            rankings.update(topic)
+            topic, topic_text = self._topic_searches(query, accented, depth, filters)
+            searches.update(topic)
         dense_text = (accented or query).dense_text
         if topic_text and DENSE_FROM_TOPIC:
             # One embedding per question (it is most of an answer's CPU): the topic, the
             # question without the words naming its plan, also searches everywhere.
             dense_text = topic_text
         if self.mode in ("hybrid", "dense") and dense_text.strip():
-            rankings["dense"] = self._dense(dense_text, depth, filters)
+            searches["dense"] = lambda: self._dense(dense_text, depth, filters)
+        rankings = run_searches(searches)
         return {name: ranking for name, ranking in rankings.items() if ranking}
 
-    def _topic_rankings(
+    def _lexical(
+        self, terms: list[str] | tuple[str, ...], field: str, depth: int, filters: Filters | None
+    ) -> Search:
+        return lambda: self.index.lexical_search(terms, field, depth, filters)  # type: ignore[arg-type]
+
+    def _topic_searches(
         self,
         query: NormalizedQuery,
         accented: NormalizedQuery | None,
         depth: int,
         filters: Filters | None,
-    ) -> tuple[dict[str, list[tuple[str, float]]], str]:
-        """Rankings on the question minus the words naming the document it is about, searched
-        within the documents it names; and that topic text when it was searched densely."""
+    ) -> tuple[dict[str, Search], str]:
+        """Searches for the question minus the words naming the document it is about, within
+        the documents it names; and that topic text when it is searched densely."""
         naming, named = self.named_documents(query)
         if not naming:
             return {}, ""
         searchable, scope = _narrow(filters, named, len(self._naming_table()))
         if not searchable:
             return {}, ""
-        out: dict[str, list[tuple[str, float]]] = {}
+        out: dict[str, Search] = {}
         topic_text = ""
 
         def search(name: str, terms: list[str], full: tuple[str, ...], field: str) -> None:
             if terms and len(terms) < len(full):
-                out[name] = self.index.lexical_search(terms, field, depth, scope)  # type: ignore[arg-type]
+                out[name] = self._lexical(terms, field, depth, scope)
 
         if not query.has_diacritics:
             kept = [s for s in query.folded_syllables if s not in naming]
@@ -221,7 +233,7 @@ class HybridRetriever:
             tokens = (accented or query).dense_text.split()
             kept_text = " ".join(t for t in tokens if fold(_strip(t)) not in naming)
             if kept_text.strip() and len(kept_text) < len(" ".join(tokens)):
-                out["topic_dense"] = self._dense(kept_text, depth, scope)
+                out["topic_dense"] = lambda: self._dense(kept_text, depth, scope)
                 topic_text = kept_text
         return out, topic_text
 
@@ -233,7 +245,7 @@ class HybridRetriever:
         scoring near the best are named. Words are compared with their accents (restored for an
         accentless question: folded, "trì" and "trị" collide), and at least MIN_NAMING_TERMS
         words that not every document shares are needed, so a question naming no document
-        names none."""
+        names none; nor does one that fits more than MAX_NAMED_DOCUMENTS equally well."""
         table = self._naming_table()
         accented = query if query.has_diacritics else self.restored_query(query)
         asked = {_naming_key(s) for s in (accented or query).syllables}
@@ -261,6 +273,10 @@ class HybridRetriever:
             return frozenset(), ()
         best = scores[best_doc]
         named = tuple(doc_id for doc_id, score in scores.items() if score >= NAMED_SHARE * best)
+        if len(named) > MAX_NAMED_DOCUMENTS:
+            named = tuple(doc_id for doc_id in named if scores[doc_id] >= best - 1e-9)
+        if len(named) > MAX_NAMED_DOCUMENTS:
+            return frozenset(), ()
         matched = frozenset().union(*(table[doc_id] for doc_id in named)) & asked
         return frozenset(fold(t) for t in matched), named
 
@@ -320,13 +336,15 @@ class HybridRetriever:
         """Dense search with a small LRU: embedding the query is the slowest step, and the
         evaluation asks each question once per configuration."""
         key = (text, depth, filters)
-        if key in self._dense_cache:
-            self._dense_cache.move_to_end(key)
-            return self._dense_cache[key]
+        with self._cache_lock:
+            if key in self._dense_cache:
+                self._dense_cache.move_to_end(key)
+                return self._dense_cache[key]
         result = self.index.dense_search(text, depth, filters)
-        self._dense_cache[key] = result
-        if len(self._dense_cache) > DENSE_CACHE_SIZE:
-            self._dense_cache.popitem(last=False)
+        with self._cache_lock:
+            self._dense_cache[key] = result
+            if len(self._dense_cache) > DENSE_CACHE_SIZE:
+                self._dense_cache.popitem(last=False)
         return result
 
     def _boost(self, chunk_id: str, query: NormalizedQuery) -> float:

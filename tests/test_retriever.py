@@ -5,6 +5,7 @@ import pytest
 
 from ingest.protocols import Filters
 from ingest.vntext import fold
+from retriever import hybrid
 from retriever.hybrid import HybridRetriever, _narrow, _spread_sections
 from retriever.langchain_retriever import PlanQARetriever
 from retriever.query import normalize_query
@@ -172,6 +173,18 @@ def test_a_plan_title_used_as_a_topic_does_not_name_the_plan(retriever):
     assert retriever.named_documents(normalize_query(question)) == (frozenset(), ())
     hits = retriever.search(question, k=5)
     assert "003_b39ee1c3d8cc53e2" in {hit.chunk.doc_id for hit in hits}
+
+
+def test_a_question_fitting_too_many_plans_equally_names_none(retriever, monkeypatch):
+    # Đồng Tháp has two 2026 plans; with room for one named plan, the question that tells
+    # them apart by topic keeps the one it fits best, the one that does not names neither
+    monkeypatch.setattr(hybrid, "MAX_NAMED_DOCUMENTS", 1)
+    both = "Kế hoạch của Đồng Tháp giao ai chủ trì?"
+    assert retriever.named_documents(normalize_query(both)) == (frozenset(), ())
+    one = "Kế hoạch phòng, chống tội phạm, mua bán người của Đồng Tháp năm 2026 giao ai chủ trì?"
+    _terms, named = retriever.named_documents(normalize_query(one))
+    assert named == ("002_eaf36e0f570538e5",)
+    assert retriever.search(both, k=3)  # still answered from every plan
 
 
 def test_repeated_chunks_of_one_section_are_spread_out():
