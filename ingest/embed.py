@@ -22,6 +22,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from functools import cached_property
 from typing import Literal
 from urllib.parse import parse_qsl
@@ -38,11 +39,16 @@ QUERY_CACHE_SIZE = 1024  # 1,024 × 384 floats = 1.5 MiB
 
 
 class QueryVectorCache:
-    """A thread-safe LRU of query text → vector (read-only arrays, shared by callers)."""
+    """A thread-safe LRU of query text → vector (read-only arrays, shared by callers).
+
+    A text asked for again while it is being embedded waits for that vector instead of
+    embedding it twice: one question's searches run side by side and several embed the same
+    text (retriever.concurrent)."""
 
     def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
         self.size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._pending: dict[str, Future[np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def get(self, text: str, embed: Callable[[str], np.ndarray]) -> np.ndarray:
@@ -53,13 +59,27 @@ class QueryVectorCache:
             if vector is not None:
                 self._vectors.move_to_end(text)
                 return vector
-        vector = np.asarray(embed(text), dtype=np.float32)
-        vector.flags.writeable = False
+            pending = self._pending.get(text)
+            if pending is None:
+                mine: Future[np.ndarray] = Future()
+                self._pending[text] = mine
+        if pending is not None:
+            return pending.result()
+        try:
+            vector = np.asarray(embed(text), dtype=np.float32)
+            vector.flags.writeable = False
+        except BaseException as error:
+            with self._lock:
+                del self._pending[text]
+            mine.set_exception(error)
+            raise
         with self._lock:
+            del self._pending[text]
             self._vectors[text] = vector
             self._vectors.move_to_end(text)
             while len(self._vectors) > self.size:
                 self._vectors.popitem(last=False)
+        mine.set_result(vector)
         return vector
 
     def clear(self) -> None:

