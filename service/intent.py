@@ -53,6 +53,10 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r".*\b(?:viec|nhiem vu|noi dung|hoat dong|de an|giai phap|bien phap) (?:gi|nao)\b",
             # when a decision takes effect is a clause of its text, not a task's deadline
             r"\b(?:co|phat sinh) hieu luc\b",
+            # "phân công nhiệm vụ theo hướng nào", "theo phương châm nào": the manner stated
+            r"\btheo (?:huong|phuong cham|nguyen tac|tinh than)\b.*\bnao\b",
+            # "hưởng ứng những ngày nào": named days (observances), not a deadline
+            r"\b(?:nhung|cac) ngay nao\b",
         ),
     ),
     (
@@ -76,7 +80,10 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "responsibility",
         (
             r"\bchu tri\b", r"\bphoi hop\b", r"\bdon vi nao\b", r"\bco quan nao\b",
-            r"(?<!\bco )\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b", r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
+            r"(?<!\bco )\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b",
+            # "ngân hàng nào được đề nghị tham gia ...": a kind of agency, asked which one
+            r"\b(?:ngan hang|to chuc|cuc|vien|toa an) nao\b", r"(?<!\bdai )\bhoi nao\b",
+            r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
             r"\btrach nhiem\b", r"\bgiao (?:cho )?(?:ai|don vi|co quan)\b", r"\bphu trach\b",
             r"\bdon vi thuc hien\b", r"\bco quan (?:chi dao|tham muu)\b", r"\bthuong truc\b",
             r"\bdau moi\b", r"\bphan cong\b", r"\bnhiem vu cua\b", r"\bai\b.*\bgiao\b",

@@ -36,6 +36,12 @@ CASES = [
     ("Công an tỉnh chủ trì nhiệm vụ gì?", "responsibility"),
     ("Sở Y tế phối hợp với ai và thực hiện đề án gì?", "responsibility"),
     ("Những kế hoạch nào của tỉnh do ông Nguyễn Văn A ký?", "metadata"),
+    # a kind of agency asked "which one" is a responsibility question
+    ("Ngân hàng nào được đề nghị tham gia thực hiện nhiệm vụ này?", "responsibility"),
+    # named days and the manner of a task are content, not a deadline or a role
+    ("Kế hoạch hưởng ứng những ngày nào về phòng, chống mua bán người?", "general"),
+    ("Kế hoạch yêu cầu phân công nhiệm vụ theo hướng nào?", "general"),
+    ("Mục tiêu trích dẫn từ những nghị quyết đại hội nào?", "general"),
 ]
 
 
