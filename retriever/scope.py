@@ -8,6 +8,7 @@ the nearest plan).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.types import DocumentMeta
 from ingest.vntext import fold
@@ -16,8 +17,12 @@ from retriever.query import DocRef
 
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})")
 _NUMBER = re.compile(r"^\s*(\d{1,5})")
+# Province and years are read per document for every question (boosts, scope checks);
+# metadata is immutable, so each document's are worked out once.
+DOCUMENT_CACHE_SIZE = 8192
 
 
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
 def document_province(meta: DocumentMeta) -> str | None:
     """Canonical province of a document, from its metadata or, failing that, its issuer."""
     for value in (meta.province, meta.issuer, meta.place):
@@ -35,7 +40,8 @@ def _province_in(text: str) -> str | None:
     return found[0] if found else None
 
 
-def document_years(meta: DocumentMeta) -> set[int]:
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def document_years(meta: DocumentMeta) -> frozenset[int]:
     """The years a document is about: its own year, the period its title names when that is
     the plan's own (starting at most a year before it was issued; an older period is that of
     the strategy it implements), and a year its title names ("... năm 2024")."""
@@ -52,7 +58,16 @@ def document_years(meta: DocumentMeta) -> set[int]:
             years.update(range(start, end + 1))
     for match in re.finditer(r"(?<!den )(?<!toi )nam ((?:19|20)\d{2})(?!\d)", title):
         years.add(int(match.group(1)))
-    return years
+    return frozenset(years)
+
+
+def document_own_years(meta: DocumentMeta) -> set[int]:
+    """The years a question may name the document by ("kế hoạch năm 2027"): its years
+    (document_years) from the year it was issued on. A plan issued in 2026 for the period
+    2025 - 2030 is not "the plan of 2025"."""
+    years = document_years(meta)
+    own = [y for y in (meta.year, meta.issued_date.year if meta.issued_date else None) if y]
+    return {year for year in years if not own or year >= min(own)}
 
 
 def document_number(meta: DocumentMeta) -> str:
@@ -105,6 +120,7 @@ def text_mentions_year(text: str, year: int) -> bool:
 
 __all__ = [
     "document_number",
+    "document_own_years",
     "document_province",
     "document_years",
     "number_matches",

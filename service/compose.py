@@ -17,8 +17,10 @@ from ingest.protocols import IndexReader
 from ingest.types import Citation, DocumentMeta, SearchHit, Section, Task
 from ingest.vntext import fold
 from retriever.query import NormalizedQuery
+from service.basis import IMPLEMENTS, basis_statements, implemented_kind
 from service.citations import SectionTitles, focus_span, make_citation, trim_quote
 from service.evidence import (
+    LEVEL_BONUS,
     LEVEL_PENALTY,
     Passage,
     TermStats,
@@ -27,11 +29,14 @@ from service.evidence import (
     has_period_words,
     has_role,
     has_time,
+    level_match,
     level_mismatch,
     naming_terms,
     rank_passages,
 )
+from service.footnotes import FOOTNOTE_MAX, footnote_for
 from service.gating import asked_share
+from service.horizon import asks_plan_horizon, title_period
 from service.spans import MAX_SPAN_CHARS, covering_span
 
 # A passage or task must cover this much of the question to be an answer (see
@@ -241,6 +246,8 @@ def _rank_tasks(ev: Evidence, keep: Callable[[Task], bool]) -> list[tuple[float,
             score = 0.45 * own + 0.25 * context + 0.3 * proximity
             if level_mismatch(ev.query, task.description or task.quote):
                 score -= LEVEL_PENALTY
+            elif level_match(ev.query, task.description or task.quote):
+                score += LEVEL_BONUS
             scored.append((score, task))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     return scored
@@ -339,6 +346,10 @@ def _task_roles(ev: Evidence, task: Task) -> tuple[str, str]:
 def compose_deadline(ev: Evidence) -> Composition | None:
     from ingest.timeparse import find_times
 
+    horizon = _plan_horizon(ev)
+    if horizon is not None:
+        return horizon
+
     def timed(sentence: str) -> bool:
         return bool(find_times(sentence)) or has_period_words(sentence)
 
@@ -398,6 +409,10 @@ def compose_deadline(ev: Evidence) -> Composition | None:
         return Composition(
             quote.rstrip(" .;,") + ".", (_task_citation(ev, task, quote, score),), score
         )
+    if len(siblings) > 1:
+        # A long sentence stating several times ("hàng năm trước ngày 15/12; báo cáo tổng
+        # kết trước ngày 15/12/2030"): the time whose own clause the question asks about.
+        task = max(siblings, key=lambda t: _time_clause_coverage(ev, t))
     line, quote = _task_time_quote(ev, task)
     meta = ev.meta(task.doc_id)
     text = line.rstrip(" .;") + "."
@@ -405,6 +420,30 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     if reading:
         text += f" ({reading})"
     return Composition(text, (_task_citation(ev, task, quote, score),), score)
+
+
+def _time_clause_coverage(ev: Evidence, task: Task) -> float:
+    """How much of the question the clause holding a task's time covers (its sentence when
+    the time is not found in it)."""
+    assert task.time is not None
+    span = focus_span(task.quote, task.time.text)
+    clause = _clause_around(task.quote, span) if span else None
+    text = task.quote[clause[0] : clause[1]] if clause else task.quote
+    return coverage(ev.query, text, ev.stats)
+
+
+def _plan_horizon(ev: Evidence) -> Composition | None:
+    """ "Kế hoạch ... được thực hiện đến năm nào?": the period the plan's title states."""
+    meta = _target_document(ev)
+    if meta is None or not asks_plan_horizon(ev.query, ev.question, meta):
+        return None
+    period = title_period(meta)
+    if not period:
+        return None
+    quote = trim_quote(meta.title, focus_span(meta.title, period))
+    text = f"Theo tên văn bản, thời gian thực hiện: {period} (“{quote}”)."
+    citation = make_citation(meta, meta.doc_id, "", "Tên văn bản", quote, score=1.0)
+    return Composition(text, (citation,), 1.0)
 
 
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|truoc ngay|han chot|thoi han (?:nao|la)|ngay bao nhieu)\b")
@@ -449,10 +488,31 @@ _DUTY = re.compile(
 )
 
 
+# "Sở Y tế phối hợp với ai và thực hiện đề án gì?": who, and also what the agency does.
+_ASKS_WHAT = re.compile(r"\b(?:de an|viec|hoat dong|noi dung|nhiem vu|ke hoach) gi\b")
+
+
+# Relations that role lines ("Đơn vị chủ trì: ...") do not state, and the clause that does:
+# "gửi về UBND tỉnh qua cơ quan nào?" is answered by "(qua Công an tỉnh – Phòng Tham mưu)";
+# "ai chịu trách nhiệm thi hành Quyết định?" by the decision's last article ("... chịu trách
+# nhiệm thi hành Quyết định này").
+_RELATIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\bqua (?:co quan|don vi|bo phan|ai) nao\b"), re.compile(r"\(qua\s")),
+    (
+        re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|ke hoach|chuong trinh)\b"),
+        re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|ke hoach|chuong trinh) nay\b"),
+    ),
+)
+
+
 def compose_responsibility(ev: Evidence) -> Composition | None:
-    if _DUTY.search(fold(ev.question)):
+    folded_q = fold(ev.question)
+    if _DUTY.search(folded_q) or (_ASKS_WHAT.search(folded_q) and _named_agency_section(ev)):
         # "Sở Tài chính có trách nhiệm gì?": the duty itself, not a list of agencies.
         return _compose_duty(ev)
+    related = _relation_passage(ev, folded_q)
+    if related is not None:
+        return related
     tasks = _rank_tasks(ev, lambda t: bool(t.lead or t.cooperating or t.executing or t.directing))
     passages = _passages(ev, keep=has_role)
     best_task = tasks[0] if tasks else None
@@ -479,6 +539,20 @@ def compose_responsibility(ev: Evidence) -> Composition | None:
     score, task = best_task
     answer, quote = _task_roles(ev, task)
     return Composition(answer, (_task_citation(ev, task, quote, score),), score)
+
+
+def _relation_passage(ev: Evidence, folded_q: str) -> Composition | None:
+    """The best passage stating the relation the question asks about (see _RELATIONS), with
+    its neighbouring clauses, when it scores as an answer."""
+    for asked, stated in _RELATIONS:
+        if not asked.search(folded_q):
+            continue
+        passages = _passages(ev, keep=lambda text, stated=stated: bool(stated.search(fold(text))))
+        if passages and passages[0].score >= ev.min_score:
+            best = passages[0]
+            citation = _span_citation(ev, best)
+            return Composition(citation.quote.rstrip(" .;,/") + ".", (citation,), best.score)
+    return None
 
 
 def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
@@ -542,7 +616,11 @@ def _tasks_of_named_agency(ev: Evidence, max_items: int = 3) -> Composition | No
     citations = []
     for score, _, task in chosen:
         description = (task.description or task.quote).strip()
-        quote = trim_quote(description if description in task.quote else task.quote)
+        duty = description if description in task.quote else task.quote
+        # The duty is the answer as a whole: show as much of it as a span may hold, not the
+        # half a quote shows around no fact in particular.
+        shown = (0, min(len(duty), MAX_SPAN_CHARS))
+        quote = trim_quote(duty, shown, limit=MAX_SPAN_CHARS)
         citations.append(_task_citation(ev, task, quote, score))
     body = "; ".join(c.quote.rstrip(" .;,") for c in citations)
     role = "chủ trì" if wants_lead else "thực hiện"
@@ -589,10 +667,10 @@ def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
     best: tuple[float, int, str, Section] | None = None
     for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]):
         for section in ev.titles.sections(doc_id).values():
-            title = section.title.strip().rstrip(":. ")
+            title = _heading_name(section.title)
             if not title or len(title) > AGENCY_TITLE_MAX or not _AGENCY_HEAD.match(title):
                 continue
-            words = match_tokens(title, folded=True)
+            words = match_tokens(_lead_name(title), folded=True)
             if len(words) < 2:
                 continue
             found = sum(word in asked for word in words)
@@ -649,8 +727,14 @@ def _named_agency_duties(ev: Evidence, max_items: int) -> Composition | None:
     clauses = _subtree_clauses(ev, doc_id, root)
     if not clauses:
         return None
-    ranked = sorted(clauses, key=lambda c: (-c[0], c[1]))[:max_items]
-    ranked = [c for c in ranked if c[0] >= ranked[0][0] * SECOND_ITEM_SHARE]
+    # Items are ranked on what the question asks beyond naming the plan, the agency and
+    # asking for its duties: "Sở Tư pháp có nhiệm vụ gì?" asks for every item alike, not the
+    # one that happens to say "nhiệm vụ".
+    topical = _duty_topic_skip(ev, doc_id, root)
+    asked = [(coverage(ev.query, c[3], ev.stats, topical), c) for c in clauses]
+    asked.sort(key=lambda item: (-item[0], -item[1][0], item[1][1]))
+    top = asked[0][0]
+    ranked = [c for share, c in asked[:max_items] if share >= top * SECOND_ITEM_SHARE]
     ranked.sort(key=lambda c: c[1])
     citations = []
     for score, _, section, sentence in ranked:
@@ -669,7 +753,33 @@ def _named_agency_duties(ev: Evidence, max_items: int) -> Composition | None:
     agency = root.title.strip().rstrip(":. ")
     body = "; ".join(c.quote.rstrip(" .;,") for c in citations)
     text = f"{agency}: {body[:1].lower() + body[1:]}."
-    return Composition(text, tuple(citations), max(MIN_ANSWER_SCORE, ranked[0][0]))
+    best = max(c[0] for c in ranked)
+    return Composition(text, tuple(citations), max(MIN_ANSWER_SCORE, best))
+
+
+# Words that ask for an agency's duties rather than name a topic of them.
+_DUTY_WORDS = "nhiệm vụ trách nhiệm vai trò công việc làm gì những phải có được giao"
+
+
+def _duty_topic_skip(ev: Evidence, doc_id: str, root: Section) -> frozenset[str]:
+    """The question's words that name the plan, the agency heading `root`, or ask for duties."""
+    from service.evidence import match_tokens
+
+    folded = not ev.query.has_diacritics
+    words = match_tokens(f"{_heading_name(root.title)} {_DUTY_WORDS}", folded)
+    return naming_terms(ev.query, ev.meta(doc_id)) | frozenset(words)
+
+
+def _heading_name(title: str) -> str:
+    """An agency heading without its parenthesised members or alias ("Đề nghị Ủy ban Mặt trận
+    Tổ quốc Việt Nam tỉnh và các tổ chức thành viên (Hội Liên hiệp Phụ nữ tỉnh, ...)")."""
+    return re.sub(r"\([^)]*\)", " ", title).strip().rstrip(":. ")
+
+
+def _lead_name(name: str) -> str:
+    """The agency a heading names before its followers ("... tỉnh và các tổ chức thành
+    viên"): a question names the heading by naming that agency."""
+    return re.sub(r"\s+và (?:các|những)\s.*$", "", name)
 
 
 def _owning_agency(ev: Evidence, passage: Passage) -> str:
@@ -719,8 +829,20 @@ def _first_figure(text: str) -> str:
     return match.group() if match else ""
 
 
+# "Quyết định ... có hiệu lực từ khi nào?" is answered by the clause that says when it takes
+# effect ("có hiệu lực thi hành kể từ ngày ký"), not by a task that merely names the decision.
+_ASKS_EFFECT = re.compile(r"\b(?:co|phat sinh) hieu luc\b")
+_STATES_EFFECT = re.compile(r"\bhieu luc\b.*\b(?:ke tu|tu ngay|tu khi|sau)\b")
+
+
 def compose_general(ev: Evidence) -> Composition | None:
-    passages = _passages(ev)
+    basis = _implemented_basis(ev) or _plan_horizon(ev)
+    if basis is not None:
+        return basis
+    passages = _citing_first(ev, _passages(ev))
+    if _ASKS_EFFECT.search(fold(ev.question)):
+        effect = [p for p in passages if _STATES_EFFECT.search(fold(p.text))]
+        passages = effect + [p for p in passages if p not in effect]
     duty = _DUTY.search(fold(ev.question)) is not None
     named = _named_agency_duties(ev, max_items=DUTY_ITEMS if duty else 1)
     if named is not None and (
@@ -737,6 +859,22 @@ def compose_general(ev: Evidence) -> Composition | None:
     # The clause grown by its neighbours that the question also asks about.
     citations = [_span_citation(ev, best)]
     text = citations[0].quote.rstrip(" .;,") + "."
+    note = footnote_for(ev.titles, best.chunk.doc_id, ev.question, best.sentence)
+    if note is not None:
+        # "05 Nghị quyết của Bộ Chính trị gồm những nghị quyết nào?": the footnote lists them.
+        quote = trim_quote(note.text, limit=FOOTNOTE_MAX)
+        text += f" Cụ thể: {quote.rstrip(' .;,')}."
+        citations.append(
+            make_citation(
+                ev.meta(best.chunk.doc_id),
+                best.chunk.doc_id,
+                note.path,
+                note.title or "Chú thích",
+                quote,
+                chunk_id=_chunk_id_for(ev, best.chunk.doc_id, quote),
+                score=best.score,
+            )
+        )
     if _WANTS_TIME.search(fold(ev.question)) and not has_time(text):
         # "thời gian tổ chức mít tinh ...": the task's own time line answers it.
         timed = _timed_task_at(ev, best)
@@ -745,6 +883,26 @@ def compose_general(ev: Evidence) -> Composition | None:
             text += f" {line.rstrip(' .;')}."
             citations.append(_task_citation(ev, timed, quote, best.score))
     return Composition(text, tuple(citations), best.score)
+
+
+def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:
+    """ "Kế hoạch 4820/KH-BCĐ về nội dung gì?" asks about a document the plan cites: the
+    passages citing it come first. A number that is the plan's own, or that its title
+    names ("thực hiện Kết luận 13-KL/TW"), names the plan instead."""
+    from retriever.scope import number_matches, text_mentions_number
+
+    def cites(passage: Passage) -> bool:
+        meta = ev.meta(passage.chunk.doc_id)
+        return any(
+            meta is not None
+            and not number_matches(meta, ref)
+            and not text_mentions_number(meta.title, ref)
+            and text_mentions_number(passage.text, ref)
+            for ref in ev.query.doc_refs
+        )
+
+    citing = [p for p in passages if cites(p)]
+    return citing + [p for p in passages if not cites(p)] if citing else passages
 
 
 def _states_what_is_asked(ev: Evidence, passage: Passage) -> bool:
@@ -802,7 +960,7 @@ def metadata_field(question: str) -> str:
     """Which header field a metadata question asks for ("signer", "number", ...), or "" when
     it asks about something the text states (a cited document's number and date)."""
     folded_q = fold(question)
-    if _CITED_NUMBER.search(folded_q):
+    if _CITED_NUMBER.search(folded_q) or IMPLEMENTS.search(folded_q):
         return ""
     return next((name for name, pattern in _META_FIELDS if pattern.search(folded_q)), "")
 
@@ -811,6 +969,9 @@ def compose_metadata(ev: Evidence) -> Composition | None:
     signed = _documents_signed_by_named_person(ev)
     if signed is not None:
         return signed
+    basis = _implemented_basis(ev)
+    if basis is not None:
+        return basis
     field_name = metadata_field(ev.question)
     if not field_name:
         return None
@@ -824,6 +985,32 @@ def compose_metadata(ev: Evidence) -> Composition | None:
         meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
     )
     return Composition(answer, (citation,), 1.0)
+
+
+def _implemented_basis(ev: Evidence) -> Composition | None:
+    """ "Kế hoạch ... triển khai nghị quyết số mấy?": the plan's own statement of what it
+    implements, in its title or opening (service/basis.py)."""
+    kind = implemented_kind(ev.question)
+    meta = _target_document(ev) if kind else None
+    if meta is None:
+        return None
+    statements = basis_statements(meta, ev.titles.sections(meta.doc_id), kind)
+    if not statements:
+        return None
+    # The title first among equals: it names what the plan carries out.
+    path, sentence = max(statements, key=lambda s: coverage(ev.query, s[1], ev.stats))
+    quote = trim_quote(sentence)
+    title = ev.titles.title(meta.doc_id, path) if path else "Tên văn bản"
+    citation = make_citation(
+        meta,
+        meta.doc_id,
+        path,
+        title or "Phần mở đầu",
+        quote,
+        chunk_id=_chunk_id_for(ev, meta.doc_id, quote),
+        score=1.0,
+    )
+    return Composition(quote.rstrip(" .;,:") + ".", (citation,), 1.0)
 
 
 def _documents_signed_by_named_person(ev: Evidence) -> Composition | None:

@@ -238,6 +238,17 @@ _LEVEL = re.compile(r"\bcap (xa|huyen|tinh|trung uong|co so)\b")
 LEVEL_PENALTY = 0.12
 
 
+# Weight given to a clause naming the level asked about ("cấp tỉnh họp trước ngày 25 ...")
+# over one naming no level ("Định kỳ hằng quý ... báo cáo"): the question's level is its topic.
+LEVEL_BONUS = 0.08
+
+
+def level_match(query: NormalizedQuery, text: str) -> bool:
+    """The question asks about one level ("cấp tỉnh") and the text names that level."""
+    asked = set(_LEVEL.findall(query.folded))
+    return bool(asked) and bool(asked & set(_LEVEL.findall(fold(text))))
+
+
 def level_mismatch(query: NormalizedQuery, text: str) -> bool:
     """The question asks about one level ("cấp huyện") and the text speaks of another only
     ("cấp xã ..."): parallel clauses of one sentence differ by nothing else."""
@@ -263,8 +274,16 @@ def short_headings(titles: SectionTitles, doc_id: str, path: str) -> str:
     """The titles of a section and its ancestors that are headings, not a numbered
     paragraph's first sentence (longer "titles"): what a passage under them is about."""
     return " ".join(
-        sec.title for sec in titles.ancestors(doc_id, path) if len(sec.title) <= HEADING_MAX
+        sec.title
+        for sec in titles.ancestors(doc_id, path)
+        if _heading_length(sec.title) <= HEADING_MAX
     )
+
+
+def _heading_length(title: str) -> int:
+    """A title's length without parenthesised asides: "Đề nghị Ủy ban Mặt trận Tổ quốc Việt
+    Nam tỉnh và các tổ chức thành viên (Hội Liên hiệp Phụ nữ tỉnh, ...)" is a heading."""
+    return len(re.sub(r"\s*\([^)]*\)", "", title.strip()))
 
 
 def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset[str]:
@@ -352,7 +371,7 @@ def _is_heading_line(text: str, title: str) -> bool:
     """A short heading line ("1. Mục tiêu tổng quát", "1. Công an tỉnh") is a topic, not an
     answer. Long "titles" are a numbered paragraph's first sentence and stay answers."""
     title = title.strip().rstrip(" .:")
-    if not title or len(title) > HEADING_MAX:
+    if not title or _heading_length(title) > HEADING_MAX:
         return False
     return text.strip().rstrip(" .:").endswith(title) and len(text) <= len(title) + 12
 
@@ -384,6 +403,7 @@ __all__ = [
     "has_role",
     "has_period_words",
     "has_time",
+    "level_match",
     "level_mismatch",
     "match_tokens",
     "naming_terms",

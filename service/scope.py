@@ -13,6 +13,7 @@ from ingest.vntext import canonical_tones, fold, nfc
 from retriever.query import DocRef, NormalizedQuery
 from retriever.scope import (
     document_number,
+    document_own_years,
     document_province,
     document_years,
     number_matches,
@@ -53,7 +54,7 @@ def question_scope(
     # each must be some plan's year, and any of them may be answered from.
     named_years = set(query.document_years)
     for year in named_years:
-        if not any(year in document_years(meta) for meta in candidates):
+        if not any(year in document_own_years(meta) for meta in candidates):
             return Scope(frozenset(), f"no document of year {year}")
     if named_years:
         candidates = [meta for meta in candidates if named_years & document_years(meta)]
@@ -67,6 +68,10 @@ def question_scope(
         )
         if not covered:
             return Scope(frozenset(), f"year {year} not covered")
+
+    of_type = _only_plan_of_named_type(query, candidates)
+    if of_type is not None:
+        doc_ids = {of_type.doc_id}
 
     for ref in query.doc_refs:
         own = [meta for meta in candidates if _number_names(meta, ref)]
@@ -82,6 +87,29 @@ def question_scope(
         if not cited:
             return Scope(frozenset(), f"document {ref.code or ref.number} not in corpus")
     return Scope(frozenset(doc_ids))
+
+
+def _only_plan_of_named_type(
+    query: NormalizedQuery, candidates: list[DocumentMeta]
+) -> DocumentMeta | None:
+    """ "Chương trình thực hiện KL 13 ...": the one candidate of the document type the question
+    names first, when no other candidate has that type ("Kế hoạch" is shared by several
+    plans; "Kế hoạch thực hiện Chương trình ..." is a plan, not the Chương trình)."""
+    if len(query.provinces) > 1 or len(query.document_years) > 1:
+        return None  # several plans named: a comparison
+    first = _first_named_type(query)
+    of_type = [meta for meta in candidates if meta.doc_type and fold(meta.doc_type) == first]
+    return of_type[0] if first and len(of_type) == 1 else None
+
+
+def _first_named_type(query: NormalizedQuery) -> str:
+    """The folded document type the question names first ("chuong trinh"), or ""."""
+    found = []
+    for kind in query.doc_types:
+        match = re.search(rf"\b{re.escape(fold(kind))}\b", query.folded)
+        if match:
+            found.append((match.start(), fold(kind)))
+    return min(found)[1] if found else ""
 
 
 # An agency named with its proper name: head word, then a capitalised word ("Sở Ngoại vụ",

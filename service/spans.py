@@ -35,6 +35,8 @@ MAX_SEED_SENTENCE = 400
 # A neighbour that alone covers this share of what the seed clause covers is a parallel
 # item of the same statement (footnotes 1 and 2, two targets) and joins too.
 PARALLEL_SHARE = 0.9
+# ... and has at least this many words.
+MIN_PARALLEL_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,27 @@ def covering_span(
             parallel = [
                 (value, first, last)
                 for value, first, last in scored
-                if score(*_added(lo, hi, first, last)) >= PARALLEL_SHARE * seed
+                if _says_something(text, clauses[_added(lo, hi, first, last)[0]])
+                and score(*_added(lo, hi, first, last)) >= PARALLEL_SHARE * seed
             ]
             if not parallel:
                 break
-            best, first, last = parallel[0]
+            # A ";"-item of the seed's own sentence before a clause of another sentence: the
+            # list the seed belongs to ("Chỉ thị số 46-CT/TW ...; Chỉ thị số 36-CT/TW ...").
+            own = [
+                item
+                for item in parallel
+                if units[_added(lo, hi, item[1], item[2])[0]][2] == passage.sentence_start
+            ]
+            best, first, last = (own or parallel)[0]
         current, lo, hi = best, first, last
     return Span(clauses[lo][0], clauses[hi][1])
+
+
+def _says_something(text: str, clause: tuple[int, int]) -> bool:
+    """A clause of a few words at least: a bare label ("Điều 2.", "a)") scores as high as the
+    context it is read with, yet states nothing parallel to the answer."""
+    return len(text[clause[0] : clause[1]].split()) >= MIN_PARALLEL_WORDS
 
 
 def _added(lo: int, hi: int, first: int, last: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.vntext import fold
 from retriever.query import normalize_query
-from service.evidence import has_figure, level_mismatch
+from service.evidence import has_figure, level_match, level_mismatch
 
 QN = "001_9b6bcd664ed356bd"
 HD = "003_b39ee1c3d8cc53e2"
@@ -75,6 +75,34 @@ CASES = [
         "gửi trước ngày nào?",
         ["15/12"], DT, "IV.2", "",
     ),
+    (
+        # One sentence, several times: the time of the clause the question asks about.
+        "Theo kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp, báo cáo tổng kết gửi "
+        "trước ngày nào?",
+        ["15/12/2030"], DT, "IV.2", "hàng năm trước ngày 15/12;",
+    ),
+    (
+        # The clause naming the level asked about, over one naming no level.
+        "Theo kế hoạch năm 2024 của Hải Dương, Ban Chỉ đạo 138 cấp tỉnh họp hằng quý trước "
+        "ngày nào?",
+        ["25 tháng cuối quý"], HD, "III.1", "đột xuất báo cáo",
+    ),
+    (
+        # "có nhiệm vụ gì" asks for every item under the agency, not the best one.
+        "Sở Y tế Quảng Ngãi có nhiệm vụ gì theo kế hoạch thực hiện Kết luận 13?",
+        ["Công an tỉnh", "giai đoạn 2021 - 2025"], QN, "KH.III.11", "",
+    ),
+    (
+        # "qua cơ quan nào": the clause stating the route, not the task's role lines.
+        "Theo kế hoạch phòng chống tội phạm năm 2024 của Hải Dương, kế hoạch của các đơn vị "
+        "gửi về Ban Chỉ đạo 138 tỉnh qua cơ quan nào?",
+        ["qua Công an tỉnh"], HD, "III.1", "",
+    ),
+    (
+        # When a decision takes effect: its article saying so, not a task naming it.
+        "Quyết định 2224/QĐ-UBND của Quảng Ngãi có hiệu lực từ khi nào?",
+        ["kể từ ngày ký"], QN, "Điều2", "",
+    ),
 ]  # fmt: skip
 
 
@@ -110,3 +138,46 @@ def test_who_does_a_task_is_read_from_its_role_lines(answerer):
     assert not answer.abstained
     assert "Sở Tư pháp" in answer.answer
     assert any("Sở Tư pháp" in c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_a_counted_list_is_completed_by_the_footnote_listing_it(answerer, section_texts):
+    answer = answerer.answer("Kế hoạch năm 2024 của Hải Dương nêu 03 loại thủ đoạn hoạt động nào?")
+    assert not answer.abstained
+    assert "Phương thức truyền thông" in answer.answer
+    assert "Phương thức thủ đoạn mới, hành vi mới" in answer.answer
+    notes = [c for c in answer.citations if c.section_path.startswith("fn")]
+    assert notes and notes[0].doc_id == HD
+    assert notes[0].quote in section_texts[(HD, notes[0].section_path)]
+
+
+@pytest.mark.slow
+def test_the_period_of_a_plan_as_a_whole_is_its_titles(answerer):
+    answer = answerer.answer(
+        "Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp thực hiện trong giai đoạn nào?"
+    )
+    assert not answer.abstained
+    assert "2025 - 2030" in answer.answer
+    assert answer.citations[0].doc_id == DT
+    assert answer.citations[0].quote in answer.citations[0].doc_title
+
+
+@pytest.mark.slow
+def test_what_a_plan_implements_is_read_from_its_opening(answerer, section_texts):
+    answer = answerer.answer(
+        "Kế hoạch phòng, chống tội phạm, mua bán người năm 2026 của Đồng Tháp được ban hành để "
+        "thực hiện quyết định số mấy?"
+    )
+    assert not answer.abstained
+    assert "623/QĐ-TTg" in answer.answer
+    citation = answer.citations[0]
+    assert citation.section_path == "preamble"
+    assert citation.quote in section_texts[(citation.doc_id, "preamble")]
+
+
+def test_a_clause_naming_the_level_asked_about_is_a_match():
+    query = normalize_query("Ban Chỉ đạo 138 cấp tỉnh họp trước ngày nào?")
+    assert level_match(query, "cấp tỉnh họp trước ngày 25 tháng cuối quý")
+    assert not level_match(query, "cấp xã tổ chức họp trước ngày 18")
+    assert not level_match(query, "Định kỳ hằng quý báo cáo kết quả")
+    assert not level_match(normalize_query("họp trước ngày nào?"), "cấp tỉnh họp")

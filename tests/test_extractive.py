@@ -262,3 +262,26 @@ def test_an_agency_that_leads_no_task_of_the_plan_gets_an_abstention(answerer):
     assert answerer.answer(f"{plan}, Sở Y tế chủ trì nhiệm vụ nào?").abstained
     led = answerer.answer(f"{plan}, Công an tỉnh chủ trì nhiệm vụ nào?")
     assert not led.abstained and led.answer.startswith("Công an tỉnh chủ trì:")
+
+
+def test_a_list_answer_runs_on_through_its_own_sentence(answerer):
+    # 004 II.2.1.a: "Gắn việc ... với thực hiện Chỉ thị số 46-CT/TW ...; Kết luận số 32-KL/TW
+    # ...; Chỉ thị số 36-CT/TW ..." — the list's next items, not the sentence before it.
+    answer = answerer.answer(
+        "Theo Chương trình của Ban Thường vụ Tỉnh ủy thực hiện Kết luận 13, việc lãnh đạo thực "
+        "hiện Kết luận gắn với những chỉ thị nào của Bộ Chính trị?"
+    )
+    assert not answer.abstained
+    assert "46-CT/TW" in answer.answer and "36-CT/TW" in answer.answer
+    assert answer.answer.startswith("Gắn việc lãnh đạo")
+
+
+def test_the_one_plan_of_the_type_named_is_the_one_answered_from(answerer):
+    # "Chương trình thực hiện KL 13" is 004, though 001's title also says "Chương trình".
+    answer = answerer.answer(
+        "Chương trình thực hiện KL 13 giao những cơ quan nào tham mưu, thực hiện nhiệm vụ gắn "
+        "chặt việc chỉ đạo phát triển kinh tế - xã hội với phòng ngừa tội phạm?"
+    )
+    assert not answer.abstained
+    assert "Ban cán sự đảng Ủy ban nhân dân tỉnh" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"004_836614bf9213366e"}

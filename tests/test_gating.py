@@ -150,3 +150,45 @@ def test_a_plan_is_numbered_by_the_decision_that_issues_it():
     assert not question_scope(normalize_query("kế hoạch 2225 Quảng Ngãi"), docs, []).ok
     # a document the plan's title cites is in scope
     assert question_scope(normalize_query("thực hiện Kết luận 13-KL/TW"), docs, []).ok
+
+
+def test_a_plan_is_not_the_plan_of_a_year_before_it_was_issued():
+    # A plan "giai đoạn 2025 - 2030" issued in 2026 is not "kế hoạch năm 2025", though its
+    # period starts then; a later year of its period still names it.
+    period = DocumentMeta(
+        doc_id="nq",
+        title="Triển khai Nghị quyết về phòng, chống tội phạm giai đoạn 2025 - 2030",
+        doc_type="Kế hoạch",
+        province="Đồng Tháp",
+        year=2026,
+    )
+    docs = [period]
+    assert not question_scope(normalize_query("Kế hoạch năm 2025 của Đồng Tháp"), docs, []).ok
+    assert question_scope(normalize_query("Kế hoạch năm 2026 của Đồng Tháp"), docs, []).ok
+    assert question_scope(normalize_query("Kế hoạch năm 2027 của Đồng Tháp"), docs, []).ok
+    assert question_scope(normalize_query("Kế hoạch giai đoạn 2025 - 2030"), docs, []).ok
+
+
+def test_the_type_a_question_names_first_picks_the_one_plan_of_that_type():
+    programme = DocumentMeta(
+        doc_id="ct",
+        title="Thực hiện Kết luận số 13-KL/TW của Bộ Chính trị",
+        doc_type="Chương trình",
+        province="Quảng Ngãi",
+    )
+    decision = DocumentMeta(
+        doc_id="qd",
+        title="Ban hành Kế hoạch thực hiện Chương trình thực hiện Kết luận số 13-KL/TW",
+        doc_type="Quyết định",
+        province="Quảng Ngãi",
+        year=2021,
+    )
+    docs = [programme, decision, *DOCS.values()]
+
+    def scope(question: str) -> set[str]:
+        return set(question_scope(normalize_query(question), docs, []).doc_ids)
+
+    assert scope("Chương trình thực hiện Kết luận 13 của Tỉnh ủy đặt chỉ tiêu gì?") == {"ct"}
+    # a plan implementing the Chương trình, and a type several plans share, do not narrow
+    assert "qd" in scope("Kế hoạch thực hiện Chương trình thực hiện Kết luận 13 của Quảng Ngãi")
+    assert scope("Kế hoạch phòng, chống tội phạm") == {"ct", "qd", "dt", "hd"}
