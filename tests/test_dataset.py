@@ -29,9 +29,18 @@ CORPUS_DIR = REPO_ROOT / "data" / "corpus"
 CORPUS_IDS = sorted(p.stem for p in CORPUS_DIR.glob("*.txt"))
 
 
+HOLDOUT_DATASET = REPO_ROOT / "eval" / "datasets" / "holdout_qa.jsonl"
+
+
 @pytest.fixture(scope="module")
 def questions() -> list[Question]:
     return load_dataset()
+
+
+@pytest.fixture(scope="module", params=[DEFAULT_DATASET, HOLDOUT_DATASET], ids=lambda p: p.stem)
+def any_set(request: pytest.FixtureRequest) -> list[Question]:
+    """Both bundled sets: the development set and the fresh held-out one."""
+    return load_dataset(request.param)
 
 
 def _corpus(doc_id: str) -> str:
@@ -46,8 +55,8 @@ def test_default_path_is_the_bundled_set() -> None:
     assert DEFAULT_DATASET.is_file()
 
 
-def test_set_validates_against_the_corpus(questions: list[Question]) -> None:
-    problems = validate(questions, CORPUS_DIR)
+def test_set_validates_against_the_corpus(any_set: list[Question]) -> None:
+    problems = validate(any_set, CORPUS_DIR)
     assert problems == [], "\n".join(problems)
 
 
@@ -74,36 +83,36 @@ def test_accentless_share_and_flag(questions: list[Question]) -> None:
         assert q.no_diacritics == (not has_diacritics(q.question)), q.id
 
 
-def test_gold_documents_are_corpus_files(questions: list[Question]) -> None:
+def test_gold_documents_are_corpus_files(any_set: list[Question]) -> None:
     assert len(CORPUS_IDS) == 5
-    for q in questions:
+    for q in any_set:
         assert set(q.doc_ids) <= set(CORPUS_IDS), q.id
 
 
-def test_evidence_is_quoted_verbatim(questions: list[Question]) -> None:
+def test_evidence_is_quoted_verbatim(any_set: list[Question]) -> None:
     missing = [
         f"{q.id} {doc_id}: {quote!r}"
-        for q in questions
+        for q in any_set
         for doc_id, _path, quote in q.evidence_items()
         if match_form(quote) not in _corpus(doc_id)
     ]
     assert missing == []
-    for q in questions:
+    for q in any_set:
         if q.answerable:
             assert len(q.section_paths) == len(q.evidence) > 0, q.id
             if len(q.doc_ids) > 1:
                 assert len(q.evidence) == len(q.doc_ids), q.id
 
 
-def test_first_fact_variant_is_in_a_gold_document(questions: list[Question]) -> None:
+def test_first_fact_variant_is_in_a_gold_document(any_set: list[Question]) -> None:
     missing = [
         f"{q.id}: {variants[0]!r}"
-        for q in questions
+        for q in any_set
         for variants in q.facts
         if not any(match_form(variants[0]) in _corpus(d) for d in q.doc_ids)
     ]
     assert missing == []
-    assert all(1 <= len(q.facts) <= 3 for q in questions if q.answerable)
+    assert all(1 <= len(q.facts) <= 3 for q in any_set if q.answerable)
 
 
 def test_every_document_is_well_covered(questions: list[Question]) -> None:
@@ -112,6 +121,18 @@ def test_every_document_is_well_covered(questions: list[Question]) -> None:
         assert per_doc.get(doc_id, 0) >= 20, (doc_id, per_doc.get(doc_id, 0))
     comparisons = [q for q in questions if q.kind == "comparison"]
     assert all(len(set(q.doc_ids)) >= 2 for q in comparisons)
+
+
+def test_holdout_is_a_separate_set_of_new_questions(questions: list[Question]) -> None:
+    """The held-out set (written from the plans without running the system, docs/EVAL.md)
+    shares no id or question with the development set and covers every kind."""
+    holdout = load_dataset(HOLDOUT_DATASET)
+    assert len(holdout) >= 40
+    assert all(re.fullmatch(r"h\d{3}", q.id) for q in holdout)
+    assert not {q.id for q in holdout} & {q.id for q in questions}
+    known = {index_form(q.question) for q in questions}
+    assert not [q.id for q in holdout if index_form(q.question) in known]
+    assert set(count_by(holdout, "kind")) == set(KINDS)
 
 
 # --- the checks themselves catch bad data -----------------------------------------------------
@@ -251,11 +272,11 @@ def _meta_text(doc) -> str:  # noqa: ANN001 - ParsedDocument
     return " ".join(p for p in parts if p)
 
 
-def test_gold_paths_exist_in_the_parsed_documents(questions: list[Question]) -> None:
+def test_gold_paths_exist_in_the_parsed_documents(any_set: list[Question]) -> None:
     """Each quote lies in the subtree of its gold section in the parsed document."""
     _parse_document()
     mismatches: list[str] = []
-    for q in questions:
+    for q in any_set:
         for doc_id, path, quote in q.evidence_items():
             if path == HEADER_PATH:
                 continue
@@ -267,11 +288,11 @@ def test_gold_paths_exist_in_the_parsed_documents(questions: list[Question]) -> 
     assert mismatches == [], "\n".join(mismatches)
 
 
-def test_header_facts_are_in_the_parsed_metadata(questions: list[Question]) -> None:
+def test_header_facts_are_in_the_parsed_metadata(any_set: list[Question]) -> None:
     """Evidence in the header or signature block ("" path) must be held by DocumentMeta."""
     _parse_document()
     mismatches: list[str] = []
-    for q in questions:
+    for q in any_set:
         for doc_id, path, quote in q.evidence_items():
             if path != HEADER_PATH:
                 continue
