@@ -8,7 +8,7 @@ get "~2", a later document in the same file is prefixed with its type ("KH.II.1.
 
 Interpretations worth knowing when citing:
 - A heading's own content is `title` + `text`: a short heading is all title; "X: rest" gives
-  title X and text rest; a heading that is really a paragraph gives its first sentence as title
+  title X and text rest (not when X ends in "như", "gồm", "là": that colon opens a list); a heading that is really a paragraph gives its first sentence as title
   (final period dropped) and the remaining sentences as text. Body lines follow in `text`.
 - Unnumbered paragraphs and task label lines stay in the section open at that point (the last
   heading or bullet above them), as the brief's label-line rule says.
@@ -65,6 +65,10 @@ _BULLET_RANK = {"-": 7, "+": 8}
 _SENTENCE_END = re.compile(r"[.!?…]+[”\"’)]*\s+(?=[“\"(]?(\w))")
 _TERMINAL = re.compile(r"[.;!?…]+[”\"’]*$")
 _TITLE_COLON_MAX = 120
+#: A colon after "như", "gồm", "là" opens a list within the sentence ("d) Triển khai các đợt
+#: cao điểm truyền thông ..., như: tội phạm “tín dụng đen”, mua bán người, ma túy"): the line
+#: is one statement, not a title and its text.
+_INTRODUCES_LIST = re.compile(r"\b(?:như|gồm|là)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,11 @@ def split_heading(content: str) -> tuple[str, str]:
     colon = content.find(":")
     if 0 < colon <= _TITLE_COLON_MAX:
         head = content[:colon]
-        if not _sentence_break(head) and head.count("(") == head.count(")"):
+        if (
+            not _sentence_break(head)
+            and head.count("(") == head.count(")")
+            and not _INTRODUCES_LIST.search(head)
+        ):
             return head.strip(), content[colon + 1 :].strip()
     brk = _sentence_break(content)
     if brk or _TERMINAL.search(content):

@@ -82,7 +82,13 @@ _UNIT_AFTER_HOW_MANY = re.compile(r"\bbao nhieu\s+(\w+(?:\s+\w+)?)")
 _UNITS = (
     "nguoi", "vu", "xa", "phuong", "doi tuong", "dong", "ty dong", "trieu dong", "lop",
     "dia ban", "co so", "mo hinh", "nam", "thang", "ngay", "lan", "de an", "hoc sinh",
+    "can bo", "chien si", "luot", "cuoc", "doanh nghiep", "ho", "truong",
 )  # fmt: skip
+# "mức tiền thưởng là bao nhiêu?", "kinh phí bao nhiêu?": an amount of money answers it.
+_ASKS_MONEY = re.compile(
+    r"\b(?:tien|kinh phi|ngan sach|muc thuong|muc ho tro)\b.*\bbao nhieu\b|\bbao nhieu tien\b"
+)
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|nghìn|ngàn|triệu|tỷ|tỉ)\b", re.IGNORECASE)
 _RECURRENCE_VI = {
     "yearly": "hằng năm",
     "half_yearly": "6 tháng một lần",
@@ -357,16 +363,15 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     passages = _passages(ev, keep=timed)
     best_task = tasks[0] if tasks else None
     best_passage = passages[0] if passages else None
-    if _WANTS_DATE.search(fold(ev.question)):
-        # "trước ngày nào?": a task whose time has no date ("Định kỳ.") does not answer it;
-        # a passage that states a date does.
-        dated = [p for p in passages if _has_date(p.text)]
-        if dated and (
-            best_task is None or best_task[1].time is None or best_task[1].time.due_date is None
-        ):
-            passages = dated + [p for p in passages if not _has_date(p.text)]
+    states = _asked_time_form(ev.question)
+    if states is not None:
+        # "trước ngày nào?", "đến năm nào?": a task whose time line states no date or year
+        # ("Định kỳ.", "Thường xuyên.") does not answer it; a passage that states one does.
+        dated = [p for p in passages if states(p.text)]
+        if dated and (best_task is None or not _task_states(best_task[1], states)):
+            passages = dated + [p for p in passages if not states(p.text)]
             best_passage = passages[0]
-            tasks = [(s, t) for s, t in tasks if t.time is not None and t.time.due_date]
+            tasks = [(s, t) for s, t in tasks if _task_states(t, states)]
             best_task = tasks[0] if tasks else None
     use_passage = best_passage is not None and (
         best_task is None
@@ -447,6 +452,37 @@ def _plan_horizon(ev: Evidence) -> Composition | None:
 
 
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|truoc ngay|han chot|thoi han (?:nao|la)|ngay bao nhieu)\b")
+_WANTS_YEAR = re.compile(r"\b(?:nam nao|nam bao nhieu)\b")
+_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
+
+
+def _asked_time_form(question: str) -> Callable[[str], bool] | None:
+    """What a time must state to answer the question: a date ("ngày nào"), a year ("năm
+    nào"), or None when any time does."""
+    folded = fold(question)
+    if _WANTS_DATE.search(folded):
+        return _has_date
+    if _WANTS_YEAR.search(folded):
+        return _has_year
+    return None
+
+
+def _task_states(task: Task, states: Callable[[str], bool]) -> bool:
+    """The task's own time states what the question asks for (a date, a year)."""
+    if task.time is None:
+        return False
+    if states is _has_date:
+        return task.time.due_date is not None
+    return states(task.time.text)
+
+
+def _has_year(text: str) -> bool:
+    """A year ("năm 2025", "2021 - 2025") outside dates and document codes."""
+    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", text)
+    cleaned = re.sub(r"\d{1,2}/\d{1,2}/\d{4}", " ", cleaned)
+    return _YEAR.search(cleaned) is not None
+
+
 _WANTS_TIME = re.compile(r"\b(?:thoi gian|khi nao|bao gio|luc nao|thoi han|thoi diem)\b")
 
 
@@ -794,12 +830,18 @@ def _owning_agency(ev: Evidence, passage: Passage) -> str:
 def compose_target(ev: Evidence) -> Composition | None:
     folded_q = fold(ev.question)
     wants_percent = bool(re.search(r"%|phan tram|ty le|ti le", folded_q))
+    wants_money = bool(_ASKS_MONEY.search(folded_q))
     unit = _asked_unit(folded_q)
+    # Numbers the question names ("Tổ công tác 151", "Nghị quyết 09") name things; they are
+    # not the figure it asks for.
+    named = set(re.findall(r"\d+", ev.question))
 
     def figure(sentence: str) -> bool:
-        if not has_figure(sentence):
+        if not has_figure(_without_numbers(sentence, named)):
             return False
         if wants_percent and "%" not in sentence:
+            return False
+        if wants_money and not _MONEY.search(sentence):
             return False
         return not unit or re.search(rf"\b{unit}\b", fold(sentence)) is not None
 
@@ -811,6 +853,13 @@ def compose_target(ev: Evidence) -> Composition | None:
     # phức tạp" is one target of two figures.
     citation = _span_citation(ev, best, _first_figure(best.text))
     return Composition(citation.quote.rstrip(" .;,") + ".", (citation,), best.score)
+
+
+def _without_numbers(text: str, numbers: set[str]) -> str:
+    """`text` with the given numbers blanked where they stand alone."""
+    for number in numbers:
+        text = re.sub(rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)", " ", text)
+    return text
 
 
 def _asked_unit(folded_question: str) -> str:

@@ -181,3 +181,30 @@ def test_a_clause_naming_the_level_asked_about_is_a_match():
     assert not level_match(query, "cấp xã tổ chức họp trước ngày 18")
     assert not level_match(query, "Định kỳ hằng quý báo cáo kết quả")
     assert not level_match(normalize_query("họp trước ngày nào?"), "cấp tỉnh họp")
+
+
+def test_what_a_time_must_state_follows_the_question() -> None:
+    from service.compose import _asked_time_form, _has_date, _has_year
+
+    assert _asked_time_form("Báo cáo phải gửi trước ngày nào?") is _has_date
+    assert _asked_time_form("Lực lượng này phải hiện đại vào năm nào?") is _has_year
+    assert _asked_time_form("den nam nao phai hoan thanh") is _has_year
+    assert _asked_time_form("Khi nào tổ chức sơ kết?") is None
+    # a year stands alone: not a date's year, not a document code's
+    assert _has_year("cơ bản hoàn thành vào năm 2025")
+    assert _has_year("giai đoạn 2021 - 2025")
+    assert not _has_year("Kế hoạch số 58-KH/ĐU ngày 28/4/2026")
+    assert not _has_year("Thời gian thực hiện: Thường xuyên.")
+
+
+def test_a_figure_must_be_of_the_kind_asked_and_not_named_by_the_question() -> None:
+    from service.compose import _ASKS_MONEY, _MONEY, _without_numbers
+
+    # "Tổ công tác 151" names a team; its number is not a count of anything
+    assert not has_figure(_without_numbers("Phát huy hiệu quả các Tổ công tác 151.", {"151"}))
+    assert has_figure(_without_numbers("Tổ công tác 151 có 12 cán bộ.", {"151"}))
+    assert _without_numbers("1510 người; 151,5%", {"151"}) == "1510 người; 151,5%"
+    # money asked: a percentage is not an amount
+    assert _ASKS_MONEY.search(fold("Mức tiền thưởng cho người tố giác là bao nhiêu?"))
+    assert not _ASKS_MONEY.search(fold("Tỷ lệ tiếp nhận tố giác là bao nhiêu?"))
+    assert _MONEY.search("thưởng 5 triệu đồng") and not _MONEY.search("đạt 100%")

@@ -83,6 +83,18 @@ def test_not_headings(line: str) -> None:
         ("Đẩy mạnh công tác phòng ngừa tội phạm.", "Đẩy mạnh công tác phòng ngừa tội phạm", ""),
         ("Quản lý tại TP. Hồ Chí Minh", "Quản lý tại TP. Hồ Chí Minh", ""),
         ("Học sinh, sinh viên... ở vùng sâu.", "Học sinh, sinh viên... ở vùng sâu", ""),
+        # a colon after "như", "gồm", "là" opens a list within the sentence: no title split
+        (
+            "Triển khai các đợt truyền thông, như: Tội phạm “tín dụng đen”, ma túy. Tổ chức.",
+            "Triển khai các đợt truyền thông, như: Tội phạm “tín dụng đen”, ma túy",
+            "Tổ chức.",
+        ),
+        (
+            "Thành phần gồm: Công an tỉnh, Sở Tư pháp",
+            "Thành phần gồm: Công an tỉnh, Sở Tư pháp",
+            "",
+        ),
+        ("Các nhiệm vụ cụ thể như sau:", "Các nhiệm vụ cụ thể như sau", ""),
     ],
 )
 def test_split_heading(content: str, title: str, text: str) -> None:
