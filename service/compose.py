@@ -1008,10 +1008,18 @@ _CITED_NUMBER = re.compile(
 def metadata_field(question: str) -> str:
     """Which header field a metadata question asks for ("signer", "number", ...), or "" when
     it asks about something the text states (a cited document's number and date)."""
+    fields = metadata_fields(question)
+    return fields[0] if fields else ""
+
+
+def metadata_fields(question: str) -> list[str]:
+    """Every header field a metadata question asks for, in the order it asks ("do cơ quan nào
+    ban hành và người ký giữ chức vụ gì?" → issuer, signer); [] as for `metadata_field`."""
     folded_q = fold(question)
     if _CITED_NUMBER.search(folded_q) or IMPLEMENTS.search(folded_q):
-        return ""
-    return next((name for name, pattern in _META_FIELDS if pattern.search(folded_q)), "")
+        return []
+    found = [(m.start(), name) for name, pattern in _META_FIELDS if (m := pattern.search(folded_q))]
+    return [name for _, name in sorted(found)]
 
 
 def compose_metadata(ev: Evidence) -> Composition | None:
@@ -1021,15 +1029,15 @@ def compose_metadata(ev: Evidence) -> Composition | None:
     basis = _implemented_basis(ev)
     if basis is not None:
         return basis
-    field_name = metadata_field(ev.question)
-    if not field_name:
-        return None
-    meta = _target_document(ev)
+    fields = metadata_fields(ev.question)
+    meta = _target_document(ev) if fields else None
     if meta is None:
         return None
-    value, answer = _meta_answer(meta, field_name)
-    if not value:
+    answered = [pair for pair in (_meta_answer(meta, name) for name in fields) if pair[0]]
+    if not answered:
         return None
+    value = "; ".join(value for value, _ in answered)
+    answer = " ".join(answer for _, answer in answered)
     citation = make_citation(
         meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
     )
@@ -1213,4 +1221,5 @@ __all__ = [
     "compose_responsibility",
     "compose_target",
     "metadata_field",
+    "metadata_fields",
 ]

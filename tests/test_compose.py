@@ -208,3 +208,14 @@ def test_a_figure_must_be_of_the_kind_asked_and_not_named_by_the_question() -> N
     assert _ASKS_MONEY.search(fold("Mức tiền thưởng cho người tố giác là bao nhiêu?"))
     assert not _ASKS_MONEY.search(fold("Tỷ lệ tiếp nhận tố giác là bao nhiêu?"))
     assert _MONEY.search("thưởng 5 triệu đồng") and not _MONEY.search("đạt 100%")
+
+
+def test_a_metadata_question_gets_every_field_it_asks_for_in_its_order() -> None:
+    from service.compose import metadata_field, metadata_fields
+
+    question = "Kế hoạch do cơ quan nào ban hành và người ký giữ chức vụ gì?"
+    assert metadata_fields(question) == ["issuer", "signer"]
+    assert metadata_field(question) == "issuer"
+    assert metadata_fields("ke hoach so hieu va ngay ban hanh la gi") == ["number", "date"]
+    assert metadata_fields("Ai ký kế hoạch?") == ["signer"]
+    assert metadata_fields("Kế hoạch triển khai nghị quyết số mấy?") == []
