@@ -534,6 +534,15 @@ _ASKS_WHAT = re.compile(r"\b(?:de an|viec|hoat dong|noi dung|nhiem vu|ke hoach) 
 # nhiệm thi hành Quyết định này").
 _RELATIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bqua (?:co quan|don vi|bo phan|ai) nao\b"), re.compile(r"\(qua\s")),
+    # "UBND tỉnh báo cáo kết quả lên cơ quan nào?": whom the report goes to, which the
+    # sentence with "báo cáo <agency>" states, not the role line of the task around it
+    (
+        re.compile(r"\bbao cao\b.*\b(?:len|ve|cho|toi|den) (?:co quan|don vi|cap|ai)(?: nao)?\b"),
+        re.compile(
+            r"\bbao cao (?:ve |len |cho |toi |den )?(?:ban|dang uy|uy ban|ubnd|tinh uy|bo|so|"
+            r"cong an|hoi dong|thuong truc|chu tich|thu truong)\b"
+        ),
+    ),
     (
         re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|ke hoach|chuong trinh)\b"),
         re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|ke hoach|chuong trinh) nay\b"),

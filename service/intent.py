@@ -25,6 +25,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bso (?:cua|la) (?:ke hoach|quyet dinh|chuong trinh|van ban)\b",
             r"\bban hanh (?:ngay|nam|thang|luc|khi) ?(?:nao|bao gio|may)?\b",
             r"\bngay ban hanh\b", r"\bban hanh vao\b", r"\bduoc ban hanh\b",
+            # "kế hoạch được lập vào tháng nào": when the plan itself was drawn up
+            r"(?<!thanh )\blap (?:vao |trong )?(?:ngay|thang|nam) (?:nao|may)\b",
             r"\b(?:co quan|don vi|ai) (?:nao )?ban hanh\b", r"\bco quan ban hanh\b",
             r"\bnoi nhan\b", r"\bgui (?:den|toi) (?:nhung )?(?:ai|co quan nao|don vi nao)\b",
             r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",

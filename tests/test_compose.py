@@ -219,3 +219,15 @@ def test_a_metadata_question_gets_every_field_it_asks_for_in_its_order() -> None
     assert metadata_fields("ke hoach so hieu va ngay ban hanh la gi") == ["number", "date"]
     assert metadata_fields("Ai ký kế hoạch?") == ["signer"]
     assert metadata_fields("Kế hoạch triển khai nghị quyết số mấy?") == []
+
+
+def test_a_question_about_whom_a_report_goes_to_reads_the_sentence_naming_them() -> None:
+    from service.compose import _RELATIONS
+
+    asked, stated = _RELATIONS[1]
+    assert asked.search(fold("UBND tỉnh báo cáo kết quả thực hiện lên cơ quan nào?"))
+    assert not asked.search(fold("Cơ quan nào chủ trì báo cáo kết quả?"))
+    assert stated.search(
+        fold("để phục vụ Ủy ban nhân dân tỉnh báo cáo Đảng ủy Ủy ban nhân dân tỉnh")
+    )
+    assert not stated.search(fold("Định kỳ báo cáo kết quả thực hiện."))

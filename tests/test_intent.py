@@ -38,6 +38,9 @@ CASES = [
     ("Những kế hoạch nào của tỉnh do ông Nguyễn Văn A ký?", "metadata"),
     # a kind of agency asked "which one" is a responsibility question
     ("Ngân hàng nào được đề nghị tham gia thực hiện nhiệm vụ này?", "responsibility"),
+    # when the plan itself was drawn up is its header's date; a body founded is not
+    ("Kế hoạch này được lập vào tháng nào?", "metadata"),
+    ("Ban Chỉ đạo được thành lập vào năm nào?", "deadline"),
     # named days and the manner of a task are content, not a deadline or a role
     ("Kế hoạch hưởng ứng những ngày nào về phòng, chống mua bán người?", "general"),
     ("Kế hoạch yêu cầu phân công nhiệm vụ theo hướng nào?", "general"),
