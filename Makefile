@@ -9,7 +9,7 @@ API_PORT ?= 8000
 API_WORKERS ?= 1
 UI_PORT  ?= 8501
 
-.PHONY: setup run ingest serve ui test test-fast lint format eval bench clean
+.PHONY: setup run ingest serve ui test test-fast lint format eval eval-holdout bench clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,14 @@ format: setup
 
 eval: setup
 	$(BIN)/planqa eval
+
+# The fresh held-out sets: questions written from the plans without seeing the system, the
+# honest estimate of accuracy on new questions (reports in docs/eval/holdout*/report.md).
+eval-holdout: setup
+	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout_qa.jsonl \
+		--out docs/eval/holdout --no-progress
+	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout2_qa.jsonl \
+		--out docs/eval/holdout2 --no-progress
 
 bench: setup
 	$(BIN)/planqa bench all

@@ -1,5 +1,6 @@
-"""The regression gate CI runs: `planqa eval --check` on a fixed subset (every 3rd question,
-spread over all five plans) against the committed eval/baseline_ci.json."""
+"""The regression gates CI runs: `planqa eval --check` against committed baselines, on a fixed
+subset of the development set (every 3rd question, spread over all five plans) and on the two
+fresh held-out sets (questions written without seeing the system, docs/EVAL.md)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,35 @@ import pytest
 from ingest.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CI_BASELINE = REPO_ROOT / "eval" / "baseline_ci.json"
-GATE_ARGS = ["--configs", "hybrid", "--every", "3", "--no-progress"]
+DATASETS = REPO_ROOT / "eval" / "datasets"
+GATES = {
+    "development": (REPO_ROOT / "eval" / "baseline_ci.json", ["--every", "3"]),
+    "holdout": (
+        REPO_ROOT / "eval" / "baseline_holdout.json",
+        ["--dataset", str(DATASETS / "holdout_qa.jsonl")],
+    ),
+    "holdout2": (
+        REPO_ROOT / "eval" / "baseline_holdout2.json",
+        ["--dataset", str(DATASETS / "holdout2_qa.jsonl")],
+    ),
+}
 
 
 @pytest.mark.slow
-def test_eval_gate_passes_against_the_committed_baseline(built_index: Settings, tmp_path):
+@pytest.mark.parametrize("gate", sorted(GATES))
+def test_eval_gate_passes_against_the_committed_baseline(
+    built_index: Settings, tmp_path: Path, gate: str
+) -> None:
+    baseline_file, selection = GATES[gate]
     env = {**os.environ, "PLANQA_DATA_DIR": str(built_index.data_dir), "OMP_WAIT_POLICY": "PASSIVE"}
-    command = [sys.executable, "-m", "planqa", "eval", "--check", *GATE_ARGS]
-    command += ["--baseline", str(CI_BASELINE), "--out", str(tmp_path / "run")]
+    command = [sys.executable, "-m", "planqa", "eval", "--check", "--configs", "hybrid"]
+    command += [*selection, "--no-progress", "--baseline", str(baseline_file)]
+    command += ["--out", str(tmp_path / "run")]
     result = subprocess.run(
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1200
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Gate: passed" in result.stdout
     report = json.loads((tmp_path / "run" / "report.json").read_text(encoding="utf-8"))
-    baseline = json.loads(CI_BASELINE.read_text(encoding="utf-8"))
+    baseline = json.loads(baseline_file.read_text(encoding="utf-8"))
     assert report["dataset"]["questions"] == baseline["questions"]
