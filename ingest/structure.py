@@ -8,8 +8,9 @@ get "~2", a later document in the same file is prefixed with its type ("KH.II.1.
 
 Interpretations worth knowing when citing:
 - A heading's own content is `title` + `text`: a short heading is all title; "X: rest" gives
-  title X and text rest (not when X ends in "như", "gồm", "là": that colon opens a list); a heading that is really a paragraph gives its first sentence as title
-  (final period dropped) and the remaining sentences as text. Body lines follow in `text`.
+  title X and text rest (not when X ends in "như", "gồm", "là": that colon opens a list); a
+  heading that is really a paragraph gives its first sentence as title (final period dropped)
+  and the remaining sentences as text. Body lines follow in `text`.
 - Unnumbered paragraphs and task label lines stay in the section open at that point (the last
   heading or bullet above them), as the brief's label-line rule says.
 - A footnote is a section "fn<n>" whose parent is the section holding its anchor; it comes last

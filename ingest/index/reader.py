@@ -37,16 +37,20 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 RANGE_SEARCH_MAX_DOCUMENTS = 8
 
 
+def term_form(term: str, field: LexicalField) -> str:
+    """A query term in the form its column is indexed in (folded, or canonical lower case)."""
+    return fold(term) if field == "folded" else index_form(term)
+
+
 def fts_query(terms: Sequence[str], field: LexicalField) -> str | None:
     """OR of quoted terms restricted to one column; None when no term can match anything.
 
     Quoting makes every term a phrase, so "2224/qđ-ubnd" matches the tokens 2224 qđ ubnd in a
     row and FTS5 operators typed by users ("AND", "*", ":") are plain text.
     """
-    normalise = fold if field == "folded" else index_form
     phrases = []
     for term in terms:
-        term = _CONTROL_CHARS.sub(" ", normalise(term)).strip()
+        term = _CONTROL_CHARS.sub(" ", term_form(term, field)).strip()
         if term and _HAS_WORD_CHAR.search(term):
             phrases.append('"' + term.replace('"', '""') + '"')
     if not phrases:
@@ -278,8 +282,8 @@ class IndexVersionReader:
             raise ValueError(f"unknown lexical field {field!r}; expected one of {_FIELDS}")
         if k <= 0:
             return []
-        normalise = fold if field == "folded" else index_form
-        weighted = self._term_stats.weighted(self._conn(), [normalise(t) for t in terms], field)
+        forms = [term_form(t, field) for t in terms]
+        weighted = self._term_stats.weighted(self._conn(), forms, field)
         query = fts_query(weighted, field)
         if query is None:
             return []
@@ -392,4 +396,4 @@ def open_index(settings: Settings) -> IndexVersionReader:
         return reader
 
 
-__all__ = ["INDEX_MISSING_MESSAGE", "IndexVersionReader", "fts_query", "open_index"]
+__all__ = ["INDEX_MISSING_MESSAGE", "IndexVersionReader", "fts_query", "open_index", "term_form"]
