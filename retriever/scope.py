@@ -92,6 +92,12 @@ def _code_key(code: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(code).replace("~", ""))
 
 
+def names_plan(meta: DocumentMeta, ref: DocRef) -> bool:
+    """The number the question names is the plan's own, or that of the document its title
+    says it implements ("Kế hoạch thực hiện Kết luận 13-KL/TW")."""
+    return number_matches(meta, ref) or text_mentions_number(meta.title, ref)
+
+
 def text_mentions_number(text: str, ref: DocRef) -> bool:
     """True when a passage cites the named document ("Kế hoạch số 58-KH/ĐU ...")."""
     folded = fold(text)
@@ -123,6 +129,7 @@ __all__ = [
     "document_own_years",
     "document_province",
     "document_years",
+    "names_plan",
     "number_matches",
     "text_mentions_number",
     "text_mentions_year",

@@ -16,7 +16,8 @@ from datetime import date
 from ingest.protocols import IndexReader
 from ingest.types import Citation, DocumentMeta, SearchHit, Section, Task
 from ingest.vntext import fold
-from retriever.query import NormalizedQuery
+from retriever.query import NormalizedQuery, find_years
+from retriever.scope import document_province, names_plan, number_matches, text_mentions_number
 from service.basis import IMPLEMENTS, basis_statements, implemented_kind
 from service.citations import SectionTitles, focus_span, make_citation, trim_quote
 from service.evidence import (
@@ -24,6 +25,7 @@ from service.evidence import (
     LEVEL_PENALTY,
     Passage,
     TermStats,
+    clause_spans,
     coverage,
     has_figure,
     has_period_words,
@@ -31,8 +33,13 @@ from service.evidence import (
     has_time,
     level_match,
     level_mismatch,
+    match_tokens,
+    naming_and,
     naming_terms,
     rank_passages,
+    sentence_spans,
+    without_asides,
+    without_codes,
 )
 from service.footnotes import FOOTNOTE_MAX, footnote_for
 from service.gating import asked_share
@@ -311,8 +318,6 @@ def _task_time_quote(ev: Evidence, task: Task) -> tuple[str, str]:
 def _clause_around(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """The clause of `text` holding `span` (its ";"-part of a sentence, so parallel clauses
     "cấp xã ... 18; cấp huyện ... 22" stay apart), when short enough to answer with."""
-    from service.evidence import clause_spans
-
     for start, end, _, _ in clause_spans(text):
         if start <= span[0] and span[1] <= end:
             return (start, end) if end - start <= MAX_SENTENCE else None
@@ -453,7 +458,6 @@ def _plan_horizon(ev: Evidence) -> Composition | None:
 
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|truoc ngay|han chot|thoi han (?:nao|la)|ngay bao nhieu)\b")
 _WANTS_YEAR = re.compile(r"\b(?:nam nao|nam bao nhieu)\b")
-_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
 
 
 def _asked_time_form(question: str) -> Callable[[str], bool] | None:
@@ -478,9 +482,7 @@ def _task_states(task: Task, states: Callable[[str], bool]) -> bool:
 
 def _has_year(text: str) -> bool:
     """A year ("năm 2025", "2021 - 2025") outside dates and document codes."""
-    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", text)
-    cleaned = re.sub(r"\d{1,2}/\d{1,2}/\d{4}", " ", cleaned)
-    return _YEAR.search(cleaned) is not None
+    return bool(find_years(text))
 
 
 _WANTS_TIME = re.compile(r"\b(?:thoi gian|khi nao|bao gio|luc nao|thoi han|thoi diem)\b")
@@ -510,7 +512,7 @@ def _mention_text(text: str, mentions: list) -> str:
 
 def _has_date(text: str) -> bool:
     """An explicit day/month ("ngày 19/8", "20/5/2026") outside document codes."""
-    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", text)
+    cleaned = without_codes(text)
     return re.search(r"(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{4})?(?![\d/])", cleaned) is not None
 
 
@@ -640,8 +642,6 @@ def _tasks_of_named_agency(ev: Evidence, max_items: int = 3) -> Composition | No
     trì nhiệm vụ gì?"), when its duties are role lines under each task rather than a section
     of their own: the tasks whose lead (or, unless "chủ trì" is asked, executing agency) is
     that agency, best covering the question first."""
-    from service.evidence import match_tokens
-
     asked = set(match_tokens(ev.question, folded=True))
     wants_lead = re.search(r"\bchu tri\b", fold(ev.question)) is not None
     scored: list[tuple[float, str, Task]] = []
@@ -695,9 +695,7 @@ def _lead_subject_agency(question: str) -> str:
 def _question_names(asked: set[str], agency: str) -> bool:
     """Nearly all the words of an agency's name (its parenthesised alias aside) are in the
     question."""
-    from service.evidence import match_tokens
-
-    words = match_tokens(re.sub(r"\([^)]*\)", " ", agency), folded=True)
+    words = match_tokens(without_asides(agency), folded=True)
     if len(words) < 2:
         return False
     return sum(word in asked for word in words) / len(words) >= AGENCY_TITLE_SHARE
@@ -706,8 +704,6 @@ def _question_names(asked: set[str], agency: str) -> bool:
 def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
     """The section headed by the agency the question names ("17. Sở Kế hoạch và Đầu tư"),
     in the documents of the top hits: its title's words must nearly all be in the question."""
-    from service.evidence import match_tokens
-
     asked = set(match_tokens(ev.question, folded=True))
     best: tuple[float, int, str, Section] | None = None
     for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]):
@@ -730,8 +726,6 @@ def _subtree_clauses(
 ) -> list[tuple[float, int, Section, str]]:
     """(score, order, section, clause) for each clause of a section's subtree, scored by how
     much of the question the clause covers."""
-    from service.evidence import sentence_spans
-
     naming = naming_terms(ev.query, ev.meta(doc_id))
     out = []
     for section in ev.titles.sections(doc_id).values():
@@ -753,8 +747,6 @@ def _best_clause(ev: Evidence, sentence: str) -> tuple[int, int] | None:
     quote)."""
     if len(sentence) <= MAX_SENTENCE:
         return None
-    from service.evidence import clause_spans
-
     spans = clause_spans(sentence)
     if not spans:
         return None
@@ -808,17 +800,13 @@ _DUTY_WORDS = "nhiệm vụ trách nhiệm vai trò công việc làm gì nhữn
 
 def _duty_topic_skip(ev: Evidence, doc_id: str, root: Section) -> frozenset[str]:
     """The question's words that name the plan, the agency heading `root`, or ask for duties."""
-    from service.evidence import match_tokens
-
-    folded = not ev.query.has_diacritics
-    words = match_tokens(f"{_heading_name(root.title)} {_DUTY_WORDS}", folded)
-    return naming_terms(ev.query, ev.meta(doc_id)) | frozenset(words)
+    return naming_and(ev.query, ev.meta(doc_id), f"{_heading_name(root.title)} {_DUTY_WORDS}")
 
 
 def _heading_name(title: str) -> str:
     """An agency heading without its parenthesised members or alias ("Đề nghị Ủy ban Mặt trận
     Tổ quốc Việt Nam tỉnh và các tổ chức thành viên (Hội Liên hiệp Phụ nữ tỉnh, ...)")."""
-    return re.sub(r"\([^)]*\)", " ", title).strip().rstrip(":. ")
+    return without_asides(title).rstrip(":. ")
 
 
 def _lead_name(name: str) -> str:
@@ -947,20 +935,20 @@ def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:
     """ "Kế hoạch 4820/KH-BCĐ về nội dung gì?" asks about a document the plan cites: the
     passages citing it come first. A number that is the plan's own, or that its title
     names ("thực hiện Kết luận 13-KL/TW"), names the plan instead."""
-    from retriever.scope import number_matches, text_mentions_number
 
     def cites(passage: Passage) -> bool:
         meta = ev.meta(passage.chunk.doc_id)
         return any(
             meta is not None
-            and not number_matches(meta, ref)
-            and not text_mentions_number(meta.title, ref)
+            and not names_plan(meta, ref)
             and text_mentions_number(passage.text, ref)
             for ref in ev.query.doc_refs
         )
 
-    citing = [p for p in passages if cites(p)]
-    return citing + [p for p in passages if not cites(p)] if citing else passages
+    flags = [cites(p) for p in passages]
+    citing = [p for p, flag in zip(passages, flags, strict=True) if flag]
+    rest = [p for p, flag in zip(passages, flags, strict=True) if not flag]
+    return citing + rest
 
 
 def _states_what_is_asked(ev: Evidence, passage: Passage) -> bool:
@@ -1109,8 +1097,6 @@ def _documents_signed_by_named_person(ev: Evidence) -> Composition | None:
 def _target_document(ev: Evidence) -> DocumentMeta | None:
     """The document a metadata question is about: the one whose number it names, else the
     document of the best hit."""
-    from retriever.scope import number_matches
-
     for ref in ev.query.doc_refs:
         for meta in ev.documents.values():
             if number_matches(meta, ref):
@@ -1208,8 +1194,6 @@ def _document_label(meta: DocumentMeta | None, doc_id: str, full: bool = False) 
     words unless `full`)."""
     if meta is None:
         return doc_id
-    from retriever.scope import document_province
-
     bits = [b for b in (document_province(meta), str(meta.year) if meta.year else "") if b]
     kind = meta.doc_type or "Văn bản"
     words = meta.title.split()

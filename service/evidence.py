@@ -39,6 +39,7 @@ _CLAUSE = re.compile(r"(?<=;)\s+")
 _OPENERS = "+-–•(“\"'*"
 HEADING_MAX = 80  # longer section "titles" are first sentences of numbered paragraphs
 _SPELLING = CANONICAL_SPELLING  # "tỉ lệ" and "tỷ lệ" match as one
+_CODE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}/\d{4}\b")
 _TIME_WORDS = re.compile(
     r"\b(?:thuong xuyen|hang (?:nam|quy|thang|tuan)|hang nam|dinh ky|truoc ngay|cham nhat|"
@@ -112,6 +113,13 @@ def query_terms(query: NormalizedQuery) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def terms_outside(query: NormalizedQuery, terms: list[str], skip: frozenset[str]) -> list[str]:
+    """The question's `terms` not in `skip` (whose words are in the form the question is
+    matched in: folded for an accentless question)."""
+    folded = not query.has_diacritics
+    return [t for t in terms if (fold(t) if folded else t) not in skip]
+
+
 def coverage(
     query: NormalizedQuery, text: str, stats: TermStats, skip: frozenset[str] = frozenset()
 ) -> float:
@@ -123,7 +131,7 @@ def coverage(
     if not terms:
         return 0.0
     if skip:
-        terms = [t for t in terms if (fold(t) if folded else t) not in skip]
+        terms = terms_outside(query, terms, skip)
         if not terms:
             return 1.0
     tokens = match_tokens(text, folded)
@@ -220,10 +228,15 @@ def has_period_words(text: str) -> bool:
     return bool(_PERIOD_WORDS.search(fold(text)))
 
 
+def without_codes(text: str) -> str:
+    """`text` without document codes ("2224/QĐ-UBND", "09-NQ/TU"), whose digits are neither a
+    figure nor a date."""
+    return _CODE.sub(" ", text)
+
+
 def has_figure(text: str) -> bool:
     """A number that is not part of a date or a document code."""
-    cleaned = _DATE.sub(" ", text)
-    cleaned = re.sub(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*", " ", cleaned)
+    cleaned = without_codes(_DATE.sub(" ", text))
     # Years ("năm 2026", "giai đoạn 2023 – 2030") date a sentence; they are not its figure.
     cleaned = _YEAR.sub(" ", cleaned)
     return bool(_FIGURE.search(cleaned))
@@ -283,7 +296,13 @@ def short_headings(titles: SectionTitles, doc_id: str, path: str) -> str:
 def _heading_length(title: str) -> int:
     """A title's length without parenthesised asides: "Đề nghị Ủy ban Mặt trận Tổ quốc Việt
     Nam tỉnh và các tổ chức thành viên (Hội Liên hiệp Phụ nữ tỉnh, ...)" is a heading."""
-    return len(re.sub(r"\s*\([^)]*\)", "", title.strip()))
+    return len(without_asides(title))
+
+
+def without_asides(text: str) -> str:
+    """`text` without its parenthesised asides (an agency's member list or alias), spaces
+    collapsed."""
+    return " ".join(re.sub(r"\([^)]*\)", " ", text).split())
 
 
 def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset[str]:
@@ -291,6 +310,13 @@ def naming_terms(query: NormalizedQuery, meta: DocumentMeta | None) -> frozenset
     number, title, province, year and issuer."""
     number = meta.number if meta is not None else ""
     return frozenset(match_tokens(f"{document_context(meta)} {number}", not query.has_diacritics))
+
+
+def naming_and(query: NormalizedQuery, meta: DocumentMeta | None, words: str) -> frozenset[str]:
+    """The words naming `meta`'s document together with `words` (those asking for something
+    rather than naming a topic of it), in the form the question is matched in."""
+    asking = match_tokens(words, not query.has_diacritics)
+    return naming_terms(query, meta) | frozenset(asking)
 
 
 def rank_passages(
@@ -406,9 +432,13 @@ __all__ = [
     "level_match",
     "level_mismatch",
     "match_tokens",
+    "naming_and",
     "naming_terms",
     "query_terms",
     "rank_passages",
     "sentence_spans",
     "short_headings",
+    "terms_outside",
+    "without_asides",
+    "without_codes",
 ]

@@ -20,7 +20,7 @@ from ingest.vntext import fold
 from retriever.hybrid import HybridRetriever
 from retriever.query import NormalizedQuery, expand_abbreviations, normalize_query
 from retriever.rerank import Reranker
-from retriever.scope import number_matches, text_mentions_number
+from retriever.scope import names_plan
 from service.citations import SectionTitles
 from service.compose import (
     Composition,
@@ -257,7 +257,7 @@ def comparison_hits(
         doc_id
         for doc_id, meta in documents.items()
         for ref in query.doc_refs
-        if number_matches(meta, ref) or text_mentions_number(meta.title, ref)
+        if names_plan(meta, ref)
     ]
     candidates = list(dict.fromkeys(sorted(scope) + numbered + ranked))[:COMPARISON_DOCUMENTS]
     # One search over the candidates, then a search of its own for a plan left out of it.

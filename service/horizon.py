@@ -13,7 +13,7 @@ import re
 from ingest.types import DocumentMeta
 from ingest.vntext import fold
 from retriever.query import NormalizedQuery
-from service.evidence import match_tokens, naming_terms, query_terms
+from service.evidence import naming_and, query_terms, terms_outside
 
 # "... đến năm nào?", "... trong giai đoạn nào?", "... thực hiện đến khi nào?"
 _ASKS_HORIZON = re.compile(
@@ -39,10 +39,8 @@ def asks_plan_horizon(query: NormalizedQuery, question: str, meta: DocumentMeta 
     beyond naming the plan."""
     if meta is None or not _ASKS_HORIZON.search(fold(question)):
         return False
-    folded = not query.has_diacritics
-    skip = naming_terms(query, meta) | frozenset(match_tokens(_HORIZON_WORDS, folded))
-    left = [t for t in query_terms(query) if (fold(t) if folded else t) not in skip]
-    return not left
+    skip = naming_and(query, meta, _HORIZON_WORDS)
+    return not terms_outside(query, query_terms(query), skip)
 
 
 def title_period(meta: DocumentMeta) -> str:
