@@ -33,6 +33,7 @@ CORPUS_IDS = sorted(p.stem for p in CORPUS_DIR.glob("*.txt"))
 HOLDOUT_DATASETS = {
     "h": REPO_ROOT / "eval" / "datasets" / "holdout_qa.jsonl",
     "g": REPO_ROOT / "eval" / "datasets" / "holdout2_qa.jsonl",
+    "k": REPO_ROOT / "eval" / "datasets" / "holdout3_qa.jsonl",
 }
 
 
