@@ -94,24 +94,22 @@ class SectionTitles:
     def _layout(self, chunk: Chunk) -> list[tuple[int, Section]]:
         if chunk.chunk_id not in self._layouts:
             root = chunk.section_path
-            layout: list[tuple[int, Section]] = []
-            cursor = 0
-            subtree = [
-                sec
-                for sec in self.sections(chunk.doc_id).values()
-                if sec.path == root or sec.path.startswith(root + ".")
+            subtree = sorted(
+                (
+                    sec
+                    for sec in self.sections(chunk.doc_id).values()
+                    if sec.path == root or sec.path.startswith(root + ".")
+                ),
+                key=lambda item: item.order,
+            )
+            found = [
+                (rank, at, sec)
+                for rank, sec in enumerate(subtree)
+                for at in _line_openings(chunk.text, (sec.title or sec.text).strip()[:40])
             ]
-            for sec in sorted(subtree, key=lambda item: item.order):
-                probe = (sec.title or sec.text).strip()[:40]
-                if not probe:
-                    continue
-                at = chunk.text.find(probe, cursor)
-                if at < 0:
-                    continue
-                line_start = chunk.text.rfind("\n", 0, at) + 1
-                layout.append((line_start, sec))
-                cursor = at + len(probe)
-            self._layouts[chunk.chunk_id] = layout
+            self._layouts[chunk.chunk_id] = [
+                (chunk.text.rfind("\n", 0, at) + 1, sec) for _, at, sec in _longest_chain(found)
+            ]
         return self._layouts[chunk.chunk_id]
 
     def ancestors(self, doc_id: str, path: str) -> list[Section]:
@@ -123,6 +121,44 @@ class SectionTitles:
             out.append(node)
             node = sections.get(node.parent_path) if node.parent_path else None
         return out
+
+
+# What may stand before a section's opening words on its line: markup and its label
+# ("#### **14. ", "a) ", "- ", "+ ", "Điều 2. ", "1.2. ").
+_LINE_LEAD = re.compile(r"[\s#*_>\-+•–]*(?:(?:Điều\s+)?[\w]{1,3}(?:\.\d+)*[.)]?[\s*_]*)?")
+
+
+def _line_openings(text: str, probe: str) -> list[int]:
+    """Where `probe` opens a line of `text`, after at most its label and markup. A section's
+    words found mid-line ("phối hợp với Công an tỉnh") are another section's text."""
+    out = []
+    at = text.find(probe) if probe else -1
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        if _LINE_LEAD.fullmatch(text[line_start:at]):
+            out.append(at)
+        at = text.find(probe, at + 1)
+    return out
+
+
+def _longest_chain(found: list[tuple[int, int, Section]]) -> list[tuple[int, int, Section]]:
+    """The most sections placed in both reading order and text order. A chunk holds part of
+    its subtree, and items of other branches open alike ("b) Tiếp tục thực hiện Đề án ..."
+    under 11 and under 14): placing sections one by one would let an absent branch take
+    the lines of the present one."""
+    length = [1] * len(found)
+    before = [-1] * len(found)
+    for i, (rank, at, _) in enumerate(found):
+        for j in range(i):
+            if found[j][0] < rank and found[j][1] < at and length[j] + 1 > length[i]:
+                length[i], before[i] = length[j] + 1, j
+    if not found:
+        return []
+    chain, i = [], max(range(len(found)), key=lambda k: length[k])
+    while i >= 0:
+        chain.append(found[i])
+        i = before[i]
+    return chain[::-1]
 
 
 def make_citation(
