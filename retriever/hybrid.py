@@ -28,7 +28,7 @@ from retriever.fusion import reciprocal_rank_fusion
 from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
 from retriever.rerank import Reranker
 from retriever.restore import DiacriticRestorer
-from retriever.scope import document_province, document_years, number_matches
+from retriever.scope import document_province, document_years, names_plan, number_matches
 
 MODES = ("hybrid", "lexical", "dense")
 
@@ -247,6 +247,8 @@ class HybridRetriever:
         words that not every document shares are needed, so a question naming no document
         names none; nor does one that fits more than MAX_NAMED_DOCUMENTS equally well."""
         table = self._naming_table()
+        if self._names_outside_document(query):
+            return frozenset(), ()
         accented = query if query.has_diacritics else self.restored_query(query)
         asked = {_naming_key(s) for s in (accented or query).syllables}
         asked |= {s for s in query.folded_syllables if _has_digit(s)}
@@ -258,8 +260,8 @@ class HybridRetriever:
                 df[term] = df.get(term, 0) + 1
         n = len(table)
         scores = {
-            doc_id: sum(math.log(1 + n / df[t]) for t in terms & asked)
-            for doc_id, terms in table.items()
+            doc_id: sum(math.log(1 + n / df[t]) for t in table[doc_id] & asked)
+            for doc_id in self._consistent_documents(query, table)
         }
         best_doc = max(scores, key=lambda doc_id: scores[doc_id])
         distinctive = [t for t in table[best_doc] & asked if df[t] < n]
@@ -279,6 +281,40 @@ class HybridRetriever:
             return frozenset(), ()
         matched = frozenset().union(*(table[doc_id] for doc_id in named)) & asked
         return frozenset(fold(t) for t in matched), named
+
+    def _names_outside_document(self, query: NormalizedQuery) -> bool:
+        """The question names a document by a number no plan here has or implements ("theo
+        Nghị quyết 29-NQ/TU", cited inside one plan) and names no province or year: its words
+        "Nghị quyết" are that document's, not a name of the plans whose titles hold them."""
+        if not query.doc_refs or query.provinces or query.document_years:
+            return False
+        documents = [self.document_meta(doc_id) for doc_id in self._naming_table()]
+        return not any(
+            names_plan(meta, ref) for meta in documents if meta for ref in query.doc_refs
+        )
+
+    def _consistent_documents(
+        self, query: NormalizedQuery, table: dict[str, frozenset[str]]
+    ) -> list[str]:
+        """The documents of the province and year the question names (all when it names
+        none, or none fits): "… nêu trong kế hoạch năm 2024 của Hải Dương" is not another
+        province's plan whose long title shares more of the question's words."""
+        doc_ids = list(table)
+        if query.provinces:
+            doc_ids = [d for d in doc_ids if self._province_of(d) in query.provinces] or doc_ids
+        years = set(query.document_years)
+        # With several provinces named, a year may name just one of their plans.
+        if years and len(query.provinces) < 2:
+            doc_ids = [d for d in doc_ids if self._years_of(d) & years] or doc_ids
+        return doc_ids
+
+    def _province_of(self, doc_id: str) -> str | None:
+        meta = self.document_meta(doc_id)
+        return document_province(meta) if meta else None
+
+    def _years_of(self, doc_id: str) -> frozenset[int]:
+        meta = self.document_meta(doc_id)
+        return document_years(meta) if meta else frozenset()
 
     def _names_a_phrase(self, query: NormalizedQuery, doc_id: str) -> bool:
         """True when the question shares with the document's naming text an adjacent pair of

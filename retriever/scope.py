@@ -92,6 +92,7 @@ def _code_key(code: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(code).replace("~", ""))
 
 
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
 def names_plan(meta: DocumentMeta, ref: DocRef) -> bool:
     """The number the question names is the plan's own, or that of the document its title
     says it implements ("Kế hoạch thực hiện Kết luận 13-KL/TW")."""

@@ -149,6 +149,31 @@ def test_words_naming_the_document_do_not_pull_the_question_to_its_preamble(retr
     assert "topic_syllables" in hits[0].sources
 
 
+def test_the_named_province_and_year_decide_which_plan_is_named(retriever):
+    # Another province's plan has a long title sharing more of these words; the question
+    # says whose plan it is.
+    question = (
+        "Chương trình phối hợp giữa Ủy ban MTTQ các cấp với lực lượng Công an về phong trào"
+        " toàn dân bảo vệ an ninh Tổ quốc nêu trong kế hoạch năm 2024 của Hải Dương áp dụng"
+        " cho giai đoạn nào?"
+    )
+    _terms, named = retriever.named_documents(normalize_query(question))
+    assert named == ("003_b39ee1c3d8cc53e2",)
+    hits = retriever.search(question, k=3)
+    assert hits[0].chunk.doc_id == "003_b39ee1c3d8cc53e2"
+
+
+def test_a_document_cited_inside_a_plan_names_no_plan(retriever):
+    # 29-NQ/TU is no plan of the corpus, only cited by the Hải Dương plan: its words "Nghị
+    # quyết" must not name the plans whose titles implement other resolutions.
+    question = (
+        "Xây dựng Công an xã điển hình, kiểu mẫu theo Nghị quyết 29-NQ/TU phấn đấu đạt bao nhiêu?"
+    )
+    assert retriever.named_documents(normalize_query(question)) == (frozenset(), ())
+    hits = retriever.search(question, k=3)
+    assert "29-NQ/TU" in hits[0].chunk.text
+
+
 def test_a_question_naming_no_document_keeps_every_document(retriever):
     _terms, named = retriever.named_documents(normalize_query("bảo đảm an ninh trật tự"))
     assert len(named) != 1 or not _terms
