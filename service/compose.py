@@ -936,14 +936,16 @@ def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:
     passages citing it come first. A number that is the plan's own, or that its title
     names ("thực hiện Kết luận 13-KL/TW"), names the plan instead."""
 
+    # A number naming any plan here names a plan: in a comparison, "kế hoạch thực hiện KL 13
+    # của Quảng Ngãi và kế hoạch năm 2024 của Hải Dương" does not ask what KL 13 says.
+    cited = [
+        ref
+        for ref in ev.query.doc_refs
+        if not any(names_plan(meta, ref) for meta in ev.documents.values())
+    ]
+
     def cites(passage: Passage) -> bool:
-        meta = ev.meta(passage.chunk.doc_id)
-        return any(
-            meta is not None
-            and not names_plan(meta, ref)
-            and text_mentions_number(passage.text, ref)
-            for ref in ev.query.doc_refs
-        )
+        return any(text_mentions_number(passage.text, ref) for ref in cited)
 
     flags = [cites(p) for p in passages]
     citing = [p for p, flag in zip(passages, flags, strict=True) if flag]
@@ -977,7 +979,10 @@ def _timed_task_at(ev: Evidence, passage: Passage) -> Task | None:
 
 
 _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("signer", re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky|ky voi)\b")),
+    (
+        "signer",
+        re.compile(r"\b(?:ai ky|nguoi ky|ky boi|ky ten|chu ky|ky voi|chuc vu (?:gi|nao))\b"),
+    ),
     ("number", re.compile(r"\b(?:so hieu|ky hieu|so van ban|so cua|so bao nhieu|so may)\b")),
     ("issuer", re.compile(r"\b(?:co quan|don vi|ai|cap nao)\b.*\bban hanh\b|\bban hanh boi\b")),
     # "năm 2026" names the plan; the date is asked by "ngày nào", "khi nào", "ngày ban hành".
@@ -1020,13 +1025,14 @@ def metadata_fields(question: str) -> list[str]:
 
 
 def compose_metadata(ev: Evidence) -> Composition | None:
-    signed = _documents_signed_by_named_person(ev)
+    fields = metadata_fields(ev.question)
+    # "Ông X ký kế hoạch ... với chức vụ gì?" asks a field of one plan, not which plans he signed.
+    signed = None if fields else _documents_signed_by_named_person(ev)
     if signed is not None:
         return signed
     basis = _implemented_basis(ev)
     if basis is not None:
         return basis
-    fields = metadata_fields(ev.question)
     meta = _target_document(ev) if fields else None
     if meta is None:
         return None

@@ -28,6 +28,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # "kế hoạch được lập vào tháng nào": when the plan itself was drawn up
             r"(?<!thanh )\blap (?:vao |trong )?(?:ngay|thang|nam) (?:nao|may)\b",
             r"\b(?:co quan|don vi|ai) (?:nao )?ban hanh\b", r"\bco quan ban hanh\b",
+            # "do cơ quan nào của tỉnh ban hành": the document's issuer, in the passive
+            r"\bdo (?:co quan|don vi|cap) nao\b.{0,30}\bban hanh\b",
+            r"\bchuc vu (?:gi|nao)\b",
             r"\bnoi nhan\b", r"\bgui (?:den|toi) (?:nhung )?(?:ai|co quan nao|don vi nao)\b",
             r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",
             r"\btrich yeu\b", r"\bla (?:loai )?van ban gi\b", r"\bloai van ban\b",
@@ -74,6 +77,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bthoi gian (?:nao|gi|bao lau)\b", r"\bluc nao\b", r"\bthang nao\b",
             r"\bnam nao\b", r"\bquy nao\b", r"\bthoi diem\b", r"\bden ngay\b",
             r"\bdinh ky\b", r"\bhan\b.*\bnao\b", r"\btien do\b", r"\bmay gio\b",
+            r"\bgiai doan nao\b",
             r"\bhang (?:nam|quy|thang)\b.*\b(?:nao|khi|truoc)\b",
             r"\bthoi gian (?:to chuc|tien hanh|hoan thanh|bao cao|gui|trien khai|ket thuc|bat dau)\b",
         ),

@@ -50,6 +50,7 @@ def question_scope(
         for meta in documents
         if not query.provinces or provinces[meta.doc_id] in query.provinces
     ]
+    of_provinces = candidates
     # Several years name several plans ("năm 2024 của Hải Dương và năm 2026 của Đồng Tháp"):
     # each must be some plan's year, and any of them may be answered from.
     named_years = set(query.document_years)
@@ -77,6 +78,12 @@ def question_scope(
         own = [meta for meta in candidates if _number_names(meta, ref)]
         if own:
             doc_ids = {meta.doc_id for meta in own}
+            continue
+        # "Quyết định 2224 của Quảng Ngãi và kế hoạch năm 2026 của Đồng Tháp": with several
+        # plans named, the year belongs to one of them and the number to another.
+        numbered = [meta for meta in of_provinces if _number_names(meta, ref)]
+        if numbered and len(query.provinces) > 1:
+            doc_ids |= {meta.doc_id for meta in numbered}
             continue
         # A plan implementing "Kết luận số 13-KL/TW" names it in its title.
         # ... in any province: a comparison may name its other plan by what it implements.

@@ -197,6 +197,13 @@ def test_scope_of_province_year_and_number():
     assert question_scope(normalize_query("Quyết định 2224/QĐ-UBND"), docs, []).doc_ids == {"b"}
     assert question_scope(normalize_query("Quyết định 1234/QĐ-UBND"), docs, []).problem
     assert question_scope(normalize_query("tỷ lệ điều tra"), docs, []).doc_ids == {"a", "b"}
+    # comparing a plan named by number with another named by province and year
+    both = question_scope(
+        normalize_query("Quyết định 2224 của Quảng Ngãi và kế hoạch năm 2026 của Đồng Tháp"),
+        docs,
+        [],
+    )
+    assert both.ok and both.doc_ids == {"a", "b"}
 
 
 def test_comparison_answers_each_plan_named_even_across_provinces(answerer):
@@ -285,3 +292,34 @@ def test_the_one_plan_of_the_type_named_is_the_one_answered_from(answerer):
     assert not answer.abstained
     assert "Ban cán sự đảng Ủy ban nhân dân tỉnh" in answer.answer
     assert {c.doc_id for c in answer.citations} == {"004_836614bf9213366e"}
+
+
+def test_every_section_of_a_chunk_is_located_at_its_own_lines(built_index):
+    # Items of a branch absent from a chunk may open like the chunk's own ("b) Tiếp tục thực
+    # hiện Đề án ..." under both 11. Sở Y tế and 14. Ngân hàng Nhà nước of file 001): every
+    # section's opening words must still be cited at that section, never at a look-alike.
+    from service.answering import build_answerer
+    from service.citations import SectionTitles
+
+    index = build_answerer(built_index)._index_state().index
+    titles = SectionTitles(index)
+    checked, misplaced = 0, []
+    for meta in index.documents():
+        sections = index.sections(meta.doc_id)
+        chunk_ids = [f"{meta.doc_id}:{s.path}:{n}" for s in sections for n in range(1, 40)]
+        for chunk in index.chunks(chunk_ids):
+            for section in sections:
+                probe = (section.title or section.text).strip()  # whole: look-alikes differ later
+                if len(probe) < 30 or chunk.text.count(probe) != 1:
+                    continue
+                if not (section.path + ".").startswith(chunk.section_path + "."):
+                    continue
+                at = chunk.text.index(probe)
+                if at - (chunk.text.rfind("\n", 0, at) + 1) > 8:
+                    continue  # not where the section opens: its words inside another's text
+                found = titles.section_at(chunk, at)
+                checked += 1
+                if found is None or found.path != section.path:
+                    misplaced.append((chunk.chunk_id, section.path, found and found.path))
+    assert checked > 200
+    assert not misplaced, misplaced[:10]

@@ -45,6 +45,10 @@ CASES = [
     ("Kế hoạch hưởng ứng những ngày nào về phòng, chống mua bán người?", "general"),
     ("Kế hoạch yêu cầu phân công nhiệm vụ theo hướng nào?", "general"),
     ("Mục tiêu trích dẫn từ những nghị quyết đại hội nào?", "general"),
+    # the issuer asked in the passive, the signer's office, a period asked "giai đoạn nào"
+    ("Chương trình này do cơ quan nào của tỉnh ban hành?", "metadata"),
+    ("Ông A ký kế hoạch với chức vụ gì?", "metadata"),
+    ("Chương trình phối hợp giữa Mặt trận và Công an áp dụng cho giai đoạn nào?", "deadline"),
 ]
 
 
