@@ -3,7 +3,8 @@
 Queries are matched in expanded form because a plan may spell an agency out in one place and
 abbreviate it in another. Short codes that collide with ordinary syllables when typed without
 accents ("tu" = từ/tự, "ct", "kh") are expanded only when written in capitals or inside a
-document code such as `09-NQ/TU`, never from lower-case free text.
+document code such as `09-NQ/TU`; in lower case only a document type right before a number
+("kl 13", "qd 2224" of a question typed without accents).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ class Abbreviation:
     short: str  # as printed in documents, e.g. "UBND", "BCĐ"
     expansion: str  # index form (lower case, canonical tones)
     needs_capitals: bool = False  # ambiguous in lower case: expand only when capitalised
+    # A document type: also expanded in lower case before a number ("kl 13", "qd 2224").
+    numbered: bool = False
 
 
 ABBREVIATIONS: tuple[Abbreviation, ...] = (
@@ -42,16 +45,16 @@ ABBREVIATIONS: tuple[Abbreviation, ...] = (
     Abbreviation("TTLT", "thông tư liên tịch"),
     Abbreviation("BĐBP", "bộ đội biên phòng"),
     Abbreviation("CAT", "công an tỉnh", needs_capitals=True),
-    Abbreviation("KH", "kế hoạch", needs_capitals=True),
-    Abbreviation("QĐ", "quyết định", needs_capitals=True),
-    Abbreviation("NQ", "nghị quyết", needs_capitals=True),
-    Abbreviation("KL", "kết luận", needs_capitals=True),
-    Abbreviation("CT", "chỉ thị", needs_capitals=True),
-    Abbreviation("CTr", "chương trình", needs_capitals=True),
+    Abbreviation("KH", "kế hoạch", needs_capitals=True, numbered=True),
+    Abbreviation("QĐ", "quyết định", needs_capitals=True, numbered=True),
+    Abbreviation("NQ", "nghị quyết", needs_capitals=True, numbered=True),
+    Abbreviation("KL", "kết luận", needs_capitals=True, numbered=True),
+    Abbreviation("CT", "chỉ thị", needs_capitals=True, numbered=True),
+    Abbreviation("CTr", "chương trình", needs_capitals=True, numbered=True),
     Abbreviation("TW", "trung ương", needs_capitals=True),
     Abbreviation("TU", "tỉnh ủy", needs_capitals=True),
     Abbreviation("CP", "chính phủ", needs_capitals=True),
-    Abbreviation("NĐ", "nghị định", needs_capitals=True),
+    Abbreviation("NĐ", "nghị định", needs_capitals=True, numbered=True),
     Abbreviation("TTg", "thủ tướng", needs_capitals=True),
 )
 

@@ -147,6 +147,9 @@ def content_syllables(syllables: list[str], folded: bool = False) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
+_NUMBER_NEXT = re.compile(r"\s*(?:so\s+|số\s+)?\d")
+
+
 def expand_abbreviations(text: str) -> tuple[str, tuple[Abbreviation, ...]]:
     """Spell out abbreviations in `text` (surface form in, surface form out); codes such as
     `09-NQ/TU` are left whole. Returns the text and the abbreviations found."""
@@ -160,7 +163,9 @@ def expand_abbreviations(text: str) -> tuple[str, tuple[Abbreviation, ...]]:
         abbr = table.get(token.lower()) or table.get(fold(token))
         if abbr is None:
             return token
-        if abbr.needs_capitals and not (token == abbr.short or token.isupper()):
+        capitalised = token == abbr.short or token.isupper()
+        numbered = abbr.numbered and _NUMBER_NEXT.match(match.string, match.end()) is not None
+        if abbr.needs_capitals and not (capitalised or numbered):
             return token
         found.append(abbr)
         return abbr.expansion

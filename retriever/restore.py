@@ -17,6 +17,10 @@ from collections.abc import Iterable
 from ingest.vntext import fold, index_form
 
 _WORD = re.compile(r"\w+")
+# A document code typed in lower case ("13-kl/tw", "2224/qd-ubnd"): kept whole and given back
+# its capitals, so the restored question names the document as the plans print it.
+_FOLDED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][a-z][a-z\d]*(?:[-/][a-z][a-z\d()]*)*(?![\w/])")
+_TOKEN = re.compile(rf"{_FOLDED_CODE.pattern}|\w+")
 MAX_CANDIDATES = 6
 
 
@@ -72,7 +76,8 @@ class DiacriticRestorer:
         return out[::-1]
 
     def restore_text(self, folded_text: str) -> str:
-        return " ".join(self.restore(_WORD.findall(fold(folded_text))))
+        tokens = self.restore(_TOKEN.findall(fold(folded_text)))
+        return " ".join(t.upper() if _FOLDED_CODE.fullmatch(t) else t for t in tokens)
 
     def _unigram(self, word: str) -> float:
         return math.log(1 + self.unigrams.get(word, 0))

@@ -71,6 +71,10 @@ def test_ambiguous_short_forms_need_capitals():
     assert expand_abbreviations("Nghị quyết của TU")[0] == "Nghị quyết của tỉnh ủy"
     # codes stay whole
     assert expand_abbreviations("Nghị quyết 09-NQ/TU")[0] == "Nghị quyết 09-NQ/TU"
+    # a document type before its number is unambiguous in lower case: "kl 13", "qd so 2224"
+    assert expand_abbreviations("thuc hien kl 13")[0] == "thuc hien kết luận 13"
+    assert expand_abbreviations("qd so 2224")[0] == "quyết định so 2224"
+    assert expand_abbreviations("tu 2021 den nay")[0] == "tu 2021 den nay"
 
 
 def test_abbreviation_list_covers_the_corpus_abbreviations():

@@ -120,6 +120,8 @@ def test_restorer_on_plain_strings():
     assert restorer.restore(["bao", "ve"]) == ["bảo", "vệ"]
     assert restorer.restore(["xyz"]) == ["xyz"]
     assert restorer.restore([]) == []
+    # a document code typed in lower case stays one token, with the capitals plans print
+    assert restorer.restore_text("thoi han 13-kl/tw") == "thời hạn 13-KL/TW"
 
 
 # A question that names its document at length and asks about one section of it; the words
