@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from ingest.agencies import known_agencies
 from ingest.types import DocumentMeta, SearchHit
 from ingest.vntext import canonical_tones, fold, nfc
 from retriever.query import DocRef, NormalizedQuery
@@ -129,13 +131,40 @@ _AGENCY = re.compile(
 
 def named_agencies(text: str) -> list[str]:
     """Agencies a question names by proper name, as folded keys of up to three syllables
-    ("so ngoai vu", "bo cong an")."""
+    ("so ngoai vu", "bo cong an"). Typed in lower case or without accents, a name is known
+    only from the agency table ("so cong thuong")."""
     keys = [
         " ".join(fold(match.group()).split())
         for match in _AGENCY.finditer(canonical_tones(nfc(text)))
         if match.group(1)[0].isupper()
     ]
+    folded = _listing_form(text)
+    for key in _listed_agencies():
+        named = re.search(rf"(?<!\w)(?<!co ){key}(?!\w)", folded) is not None
+        if named and not any(key.startswith(k) or k.startswith(key) for k in keys):
+            keys.append(key)
     return list(dict.fromkeys(keys))
+
+
+@cache
+def _listed_agencies() -> tuple[str, ...]:
+    """Folded keys of the departments, offices and associations of the agency table, up to
+    four syllables without "và" ("so ngoai vu", "so ke hoach dau"): three would be "số kế
+    hoạch" or "số lao động" typed without accents; "cơ sở y tế" is no "Sở Y tế"."""
+    keys = []
+    for agency in known_agencies():
+        if _LISTED_HEAD.match(agency.canonical):
+            name = re.sub(r"\s+tỉnh$", "", agency.canonical)
+            keys.append(" ".join(_listing_form(name).split()[:4]))
+    return tuple(dict.fromkeys(keys))
+
+
+def _listing_form(text: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", fold(text)).split()
+    return " ".join(word for word in words if word != "va")
+
+
+_LISTED_HEAD = re.compile(r"(?:Sở|Cục|Liên đoàn|Hội(?! đồng))\s")
 
 
 def missing_agency(question: str, document_texts: list[str]) -> str:
@@ -148,7 +177,11 @@ def missing_agency(question: str, document_texts: list[str]) -> str:
 
 
 def _contains_words(text: str, key: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text) is not None
+    """`key`'s words in order in folded `text`, across punctuation and a "và" ("sở kế hoạch
+    và đầu tư" holds "so ke hoach dau")."""
+    between = r"\W+(?:va\W+)?"
+    pattern = between.join(re.escape(word) for word in key.split())
+    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
 
 
 _ISSUES = re.compile(r"^\s*ban hanh (ke hoach|chuong trinh|quy che|de an)\b")

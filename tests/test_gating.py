@@ -121,6 +121,17 @@ def test_named_agencies_must_appear_in_the_plans_in_scope():
     assert missing_agency("Sở Y tế làm gì?", ["so y teo"]) == "so y te"
 
 
+def test_agencies_typed_in_lower_case_or_without_accents_are_known_from_the_table():
+    assert named_agencies("ke hoach giao so cong thuong nhiem vu gi?") == ["so cong thuong"]
+    assert named_agencies("so ke hoach va dau tu phoi hop voi ai") == ["so ke hoach dau"]
+    # "số kế hoạch", "số lao động", "cơ sở y tế" typed without accents are no agencies
+    assert named_agencies("so ke hoach la gi, so lao dong duoc ho tro") == []
+    assert named_agencies("co so y te phai bao cao") == []
+    plans = ["... so ke hoach va dau tu chu tri ..."]
+    assert missing_agency("so ke hoach va dau tu lam gi?", plans) == ""
+    assert missing_agency("so ngoai vu lam gi?", plans) == "so ngoai vu"
+
+
 def test_several_years_name_several_plans():
     docs = list(DOCS.values())
     scope = question_scope(
