@@ -36,6 +36,7 @@ from service.evidence import (
     match_tokens,
     naming_and,
     naming_terms,
+    query_terms,
     rank_passages,
     sentence_spans,
     without_asides,
@@ -1107,7 +1108,18 @@ def _target_document(ev: Evidence) -> DocumentMeta | None:
         for meta in ev.documents.values():
             if number_matches(meta, ref):
                 return meta
-    return ev.meta(ev.hits[0].chunk.doc_id) if ev.hits else None
+    # Of the retrieved plans, the one the question's words name most ("kế hoạch ... của UBND
+    # tỉnh Quảng Ngãi" is the plan, not the Chương trình implementing the same Kết luận),
+    # the better-ranked on a tie.
+    asked = set(query_terms(ev.query))
+    retrieved = list(dict.fromkeys(hit.chunk.doc_id for hit in ev.hits))
+    if not retrieved:
+        return None
+    best = max(
+        retrieved,
+        key=lambda d: (len(naming_terms(ev.query, ev.meta(d)) & asked), -retrieved.index(d)),
+    )
+    return ev.meta(best)
 
 
 def _meta_answer(meta: DocumentMeta, field_name: str) -> tuple[str, str]:
