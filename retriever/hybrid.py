@@ -146,7 +146,7 @@ class HybridRetriever:
         if self._restorer is None:
             texts = list(STOP_PHRASES)  # question words: "nao" → "nào", "bao nhieu" → ...
             for meta in self.index.documents():
-                texts.append(meta.title)
+                texts += [meta.title, meta.issuer, meta.signer, meta.signer_title]
                 texts.extend(f"{sec.title}\n{sec.text}" for sec in self.index.sections(meta.doc_id))
             self._restorer = DiacriticRestorer.from_texts(texts)
         restored = normalize_query(self._restorer.restore_text(query.folded))

@@ -22,6 +22,11 @@ _WORD = re.compile(r"\w+")
 _FOLDED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][a-z][a-z\d]*(?:[-/][a-z][a-z\d()]*)*(?![\w/])")
 _TOKEN = re.compile(rf"{_FOLDED_CODE.pattern}|\w+")
 MAX_CANDIDATES = 6
+# How much an unseen pair falls back on the word's own frequency (interpolated bigrams).
+# Accented questions of the three development sets typed again without accents: 211 of the
+# 216 answered right stay right at 1.0 (the same from 1 to 10; 203 at 0.3; 196 with the
+# earlier unigram-weighted score).
+BACKOFF_WEIGHT = 1.0
 
 
 class DiacriticRestorer:
@@ -30,6 +35,7 @@ class DiacriticRestorer:
     def __init__(self, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
+        self._total = sum(unigrams.values()) + 0.5 * (len(unigrams) + 1)
         by_folded: dict[str, list[str]] = defaultdict(list)
         for word, _count in unigrams.most_common():
             key = fold(word)
@@ -79,11 +85,20 @@ class DiacriticRestorer:
         tokens = self.restore(_TOKEN.findall(fold(folded_text)))
         return " ".join(t.upper() if _FOLDED_CODE.fullmatch(t) else t for t in tokens)
 
+    def _probability(self, word: str) -> float:
+        return (self.unigrams.get(word, 0) + 0.5) / self._total
+
     def _unigram(self, word: str) -> float:
-        return math.log(1 + self.unigrams.get(word, 0))
+        return math.log(self._probability(word))
 
     def _transition(self, prev: str, word: str) -> float:
-        return 3.0 * math.log(1 + self.bigrams.get((prev, word), 0)) + self._unigram(word)
+        """log P(word | prev), the bigram estimate interpolated with the word's frequency:
+        "tờ" is rarer than "tổ", but "trình" follows "tờ" and never "tổ"."""
+        seen = self.bigrams.get((prev, word), 0)
+        weight = BACKOFF_WEIGHT
+        return math.log(
+            (seen + weight * self._probability(word)) / (self.unigrams.get(prev, 0) + weight)
+        )
 
 
 __all__ = ["DiacriticRestorer"]

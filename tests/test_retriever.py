@@ -120,6 +120,10 @@ def test_restorer_on_plain_strings():
     assert restorer.restore(["bao", "ve"]) == ["bảo", "vệ"]
     assert restorer.restore(["xyz"]) == ["xyz"]
     assert restorer.restore([]) == []
+    # a rarer word wins when the next word follows it and never the frequent one
+    common = DiacriticRestorer.from_texts(["tổ chức"] * 50 + ["Tờ trình số 5634", "trình bày"])
+    assert common.restore_text("to trinh so 5634") == "tờ trình số 5634"
+    assert common.restore_text("to chuc") == "tổ chức"
     # a document code typed in lower case stays one token, with the capitals plans print
     assert restorer.restore_text("thoi han 13-kl/tw") == "thời hạn 13-KL/TW"
 
