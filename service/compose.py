@@ -186,6 +186,21 @@ def _span_citation(ev: Evidence, passage: Passage, needle: str = "") -> Citation
     return _cite_passage(ev, passage, trim_quote(text, focus, limit=MAX_SPAN_CHARS))
 
 
+_LABEL = re.compile(r"^\s*(?:[-+•]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.)\s+")
+
+
+def _without_label(quote: str) -> str:
+    """An answer reads without the list label its quote opens with ("b) ", "- ")."""
+    return _LABEL.sub("", quote, count=1)
+
+
+def _sentence_citation(ev: Evidence, passage: Passage) -> Citation:
+    """Cite the passage's sentence from the clause on, as much as a span may show."""
+    at = passage.start - passage.sentence_start
+    text = passage.sentence[at:]
+    return _cite_passage(ev, passage, trim_quote(text, limit=MAX_SPAN_CHARS))
+
+
 def _hit_for(ev: Evidence, doc_id: str, text: str) -> SearchHit | None:
     """The retrieved chunk that holds `text`, for a citation's chunk id."""
     probe = text[:80]
@@ -903,9 +918,13 @@ def compose_general(ev: Evidence) -> Composition | None:
     if not passages or not _states_what_is_asked(ev, passages[0]):
         return None
     best = passages[0]
-    # The clause grown by its neighbours that the question also asks about.
-    citations = [_span_citation(ev, best)]
-    text = citations[0].quote.rstrip(" .;,") + "."
+    # The clause grown by its neighbours that the question also asks about; "theo những văn
+    # bản nào?" asks for the documents the sentence goes on to list, which it does not name.
+    if _ASKS_SOURCES.search(fold(ev.question)):
+        citations = [_sentence_citation(ev, best)]
+    else:
+        citations = [_span_citation(ev, best)]
+    text = _without_label(citations[0].quote).rstrip(" .;,") + "."
     note = footnote_for(ev.titles, best.chunk.doc_id, ev.question, best.sentence)
     if note is not None:
         # "05 Nghị quyết của Bộ Chính trị gồm những nghị quyết nào?": the footnote lists them.
@@ -930,6 +949,9 @@ def compose_general(ev: Evidence) -> Composition | None:
             text += f" {line.rstrip(' .;')}."
             citations.append(_task_citation(ev, timed, quote, best.score))
     return Composition(text, tuple(citations), best.score)
+
+
+_ASKS_SOURCES = re.compile(r"\b(?:van ban|quy dinh|nghi dinh|thong tu|luat|can cu) (?:nao|gi)\b")
 
 
 def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:

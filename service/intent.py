@@ -44,7 +44,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bso sanh\b", r"\bkhac nhau\b", r"\bkhac biet\b", r"\bgiong nhau\b",
             r"\bdiem (?:chung|khac|giong)\b",
             # several plans as the subject; "kế hoạch của các cơ quan" are sub-plans, not these
-            r"\b(?:cac|moi|tung|hai|ba|nhung) (?:ke hoach|van ban|chuong trinh)\b(?! cua (?:cac )?(?:co quan|don vi|so|dia phuong|nganh))",
+            # ("theo những văn bản nào" asks which documents a task follows, not a comparison)
+            r"(?<!theo )\b(?:cac|moi|tung|hai|ba|nhung) (?:ke hoach|van ban|chuong trinh)\b(?! cua (?:cac )?(?:co quan|don vi|so|dia phuong|nganh))",
             r"\bca (?:hai|ba|cac|tinh)\b", r"\bgiua (?:cac |hai )?(?:ke hoach|van ban|chuong trinh|tinh)\b",
             r"\bcac tinh\b", r"\bmoi tinh\b",
         ),

@@ -323,3 +323,16 @@ def test_every_section_of_a_chunk_is_located_at_its_own_lines(built_index):
                     misplaced.append((chunk.chunk_id, section.path, found and found.path))
     assert checked > 200
     assert not misplaced, misplaced[:10]
+
+
+def test_a_question_asking_which_documents_gets_the_sentence_that_lists_them(answerer):
+    # The clause matching the question ends before the documents the sentence goes on to list.
+    answer = answerer.answer(
+        "Kế hoạch năm 2024 của Hải Dương: người nghiện ma túy, người có biểu hiện ngáo đá được"
+        " quản lý theo những quy định nào?"
+    )
+    assert answer.intent == "general" and not answer.abstained
+    for cited in ("Luật Phòng, chống ma túy", "105/2021/NĐ-CP", "18/2021/TT-BYT"):
+        assert cited in answer.answer
+    assert not answer.answer.startswith("- ")  # the list label is not part of the answer
+    assert answer.citations[0].section_path == "II.2.b.-8"

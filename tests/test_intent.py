@@ -48,6 +48,7 @@ CASES = [
     # the issuer asked in the passive, the signer's office, a period asked "giai đoạn nào"
     ("Chương trình này do cơ quan nào của tỉnh ban hành?", "metadata"),
     ("Ông A ký kế hoạch với chức vụ gì?", "metadata"),
+    ("Người nghiện được quản lý theo những văn bản nào?", "general"),
     ("Chương trình phối hợp giữa Mặt trận và Công an áp dụng cho giai đoạn nào?", "deadline"),
 ]
 
