@@ -720,7 +720,9 @@ def _question_names(asked: set[str], agency: str) -> bool:
 def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
     """The section headed by the agency the question names ("17. Sở Kế hoạch và Đầu tư"),
     in the documents of the top hits: its title's words must nearly all be in the question."""
-    asked = set(match_tokens(ev.question, folded=True))
+    tokens = match_tokens(ev.question, folded=True)
+    asked = set(tokens)
+    pairs = set(zip(tokens, tokens[1:], strict=False))
     best: tuple[float, int, str, Section] | None = None
     for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in ev.hits[:6]):
         for section in ev.titles.sections(doc_id).values():
@@ -729,6 +731,10 @@ def _named_agency_section(ev: Evidence) -> tuple[str, Section] | None:
                 continue
             words = match_tokens(_lead_name(title), folded=True)
             if len(words) < 2:
+                continue
+            # ... and open with the name's first two words ("sở kế"): "so sánh ... kế hoạch
+            # ... trật tự ... và" holds most words of "Sở Kế hoạch và Đầu tư" but not the name.
+            if (words[0], words[1]) not in pairs:
                 continue
             found = sum(word in asked for word in words)
             share = found / len(words)

@@ -336,3 +336,13 @@ def test_a_question_asking_which_documents_gets_the_sentence_that_lists_them(ans
         assert cited in answer.answer
     assert not answer.answer.startswith("- ")  # the list label is not part of the answer
     assert answer.citations[0].section_path == "II.2.b.-8"
+
+
+def test_words_of_an_agency_name_scattered_in_a_question_do_not_name_it(answerer):
+    # "so sánh", "kế hoạch", "trật tự", "và" hold most words of "Sở Kế hoạch và Đầu tư".
+    answer = answerer.answer(
+        "So sánh mục tiêu chuyển hóa địa bàn trọng điểm, phức tạp về trật tự, an toàn xã hội"
+        " giữa kế hoạch của Quảng Ngãi năm 2021 và Hải Dương năm 2024?"
+    )
+    assert "Kế hoạch và Đầu tư" not in answer.answer
+    assert "KH.III.17" not in [c.section_path for c in answer.citations]
