@@ -862,7 +862,13 @@ def compose_target(ev: Evidence) -> Composition | None:
             return False
         if wants_money and not _MONEY.search(sentence):
             return False
-        return not unit or re.search(rf"\b{unit}\b", fold(sentence)) is not None
+        if not unit:
+            return True
+        if wants_percent:
+            return re.search(rf"\b{unit}\b", fold(sentence)) is not None
+        # "có bao nhiêu đối tượng truy nã?" asks for a count of them: "30% số đối tượng truy
+        # nã hiện có" is a share, and says nothing of how many there are.
+        return re.search(rf"\d[\d.,]*\s+(?:\w+\s+)?{unit}\b", fold(sentence)) is not None
 
     passages = _passages(ev, keep=figure)
     if not passages or passages[0].score < ev.min_score:
@@ -1023,6 +1029,7 @@ _META_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("recipients", re.compile(r"\b(?:noi nhan|gui den|gui toi)\b")),
+    ("status", re.compile(r"\b(?:du thao|chinh thuc|ban nhap)\b")),
     ("doc_type", re.compile(r"\b(?:loai van ban|van ban gi)\b")),
     ("title", re.compile(r"\b(?:ten|trich yeu)\b")),
 )
@@ -1181,6 +1188,11 @@ def _meta_answer(meta: DocumentMeta, field_name: str) -> tuple[str, str]:
     if field_name == "recipients":
         shown = "; ".join(meta.recipients)
         return shown, f"Nơi nhận: {shown}." if shown else ""
+    if field_name == "status":
+        # The header marks a draft ("DỰ THẢO"); a plan without the mark is the issued text.
+        if meta.status:
+            return meta.status, f"{kind} là bản {meta.status.lower()} (ghi “{meta.status}”)."
+        return "chính thức", f"{kind} là bản chính thức (không ghi là dự thảo)."
     if field_name == "doc_type":
         return meta.doc_type, f"Loại văn bản: {meta.doc_type}." if meta.doc_type else ""
     if field_name == "title":

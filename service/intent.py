@@ -31,6 +31,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # "do cơ quan nào của tỉnh ban hành": the document's issuer, in the passive
             r"\bdo (?:co quan|don vi|cap) nao\b.{0,30}\bban hanh\b",
             r"\bchuc vu (?:gi|nao)\b",
+            # draft or issued: the header's "DỰ THẢO" mark
+            r"\bdu thao (?:hay|khong|chua)\b", r"\bchinh thuc hay\b", r"\bban chinh thuc\b",
+            r"\bco phai (?:la )?(?:ban )?du thao\b",
             r"\bnoi nhan\b", r"\bgui (?:den|toi) (?:nhung )?(?:ai|co quan nao|don vi nao)\b",
             r"\bten (?:cua )?(?:ke hoach|van ban|quyet dinh|chuong trinh)\b",
             r"\btrich yeu\b", r"\bla (?:loai )?van ban gi\b", r"\bloai van ban\b",
@@ -55,7 +58,7 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         # nhiệm vụ gì" (a role word or "ai" keeps it a responsibility question)
         "general",
         (
-            r"^(?!.*\b(?:ai|don vi nao|co quan nao|chu tri|phoi hop)\b)"
+            r"^(?!.*\b(?:ai|(?:don vi|co quan)(?: (?!co so\b)\w+){0,2} nao|chu tri|phoi hop)\b)"
             r".*\b(?:viec|nhiem vu|noi dung|hoat dong|de an|giai phap|bien phap) (?:gi|nao)\b",
             # when a decision takes effect is a clause of its text, not a task's deadline
             r"\b(?:co|phat sinh) hieu luc\b",
@@ -86,10 +89,11 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "responsibility",
         (
-            r"\bchu tri\b", r"\bphoi hop\b", r"\bdon vi nao\b", r"\bco quan nao\b",
+            # "cơ quan Trung ương nào", "đơn vị cấp tỉnh nào" ("đơn vị cơ sở nào" is content)
+            r"\bchu tri\b", r"\bphoi hop\b", r"\b(?:don vi|co quan)(?: (?!co so\b)\w+){0,2} nao\b",
             r"(?<!\bco )\bso nao\b", r"\bnganh nao\b", r"\bluc luong nao\b",
             # "ngân hàng nào được đề nghị tham gia ...": a kind of agency, asked which one
-            r"\b(?:ngan hang|to chuc|cuc|vien|toa an) nao\b", r"(?<!\bdai )\bhoi nao\b",
+            r"\b(?:ngan hang|to chuc|cuc|vien|toa an) nao\b", r"(?<!\bdai )(?<!\bxa )\bhoi nao\b",
             r"\bai (?:thuc hien|lam|phu trach|chiu trach nhiem|tham muu|chi dao|theo doi)\b",
             r"\btrach nhiem\b", r"\bgiao (?:cho )?(?:ai|don vi|co quan)\b", r"\bphu trach\b",
             r"\bdon vi thuc hien\b", r"\bco quan (?:chi dao|tham muu)\b", r"\bthuong truc\b",

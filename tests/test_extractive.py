@@ -346,3 +346,31 @@ def test_words_of_an_agency_name_scattered_in_a_question_do_not_name_it(answerer
     )
     assert "Kế hoạch và Đầu tư" not in answer.answer
     assert "KH.III.17" not in [c.section_path for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        (
+            "Kế hoạch năm 2026 của Đồng Tháp về mua bán người là bản chính thức hay dự thảo?",
+            "chính thức",
+        ),
+        (
+            "ke hoach phong chong toi pham nam 2024 cua hai duong co phai ban du thao khong",
+            "dự thảo",
+        ),
+    ],
+)
+def test_draft_or_issued_is_read_from_the_header(answerer, question, status):
+    answer = answerer.answer(question)
+    assert answer.intent == "metadata" and not answer.abstained
+    assert f"bản {status}" in answer.answer
+    assert answer.citations[0].section_path == ""
+
+
+def test_a_count_is_not_answered_by_a_share_of_it(answerer):
+    # The plan sets "30% số đối tượng truy nã hiện có" as a target; it never says how many.
+    answer = answerer.answer(
+        "Theo Quyết định 2224, toàn tỉnh Quảng Ngãi hiện có bao nhiêu đối tượng truy nã?"
+    )
+    assert answer.abstained

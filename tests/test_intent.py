@@ -49,6 +49,10 @@ CASES = [
     ("Chương trình này do cơ quan nào của tỉnh ban hành?", "metadata"),
     ("Ông A ký kế hoạch với chức vụ gì?", "metadata"),
     ("Người nghiện được quản lý theo những văn bản nào?", "general"),
+    ("Kế hoạch này là bản chính thức hay dự thảo?", "metadata"),
+    ("Những cơ quan Trung ương nào được đề nghị cùng thực hiện?", "responsibility"),
+    # "xã hội nào" is not "hội nào": which social evils, not which association
+    ("Những loại tội phạm, tệ nạn xã hội nào có xu hướng gia tăng?", "general"),
     ("Chương trình phối hợp giữa Mặt trận và Công an áp dụng cho giai đoạn nào?", "deadline"),
 ]
 
