@@ -21,6 +21,7 @@ _WORD = re.compile(r"\w+")
 # its capitals, so the restored question names the document as the plans print it.
 _FOLDED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][a-z][a-z\d]*(?:[-/][a-z][a-z\d()]*)*(?![\w/])")
 _TOKEN = re.compile(rf"{_FOLDED_CODE.pattern}|\w+")
+_PRINTED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][A-ZĐ]\w*(?:[-/][A-ZĐ][\w()]*)*")
 MAX_CANDIDATES = 6
 # How much an unseen pair falls back on the word's own frequency (interpolated bigrams).
 # Accented questions of the three development sets typed again without accents: 211 of the
@@ -32,9 +33,15 @@ BACKOFF_WEIGHT = 1.0
 class DiacriticRestorer:
     """Bigram Viterbi over accented forms seen in the corpus."""
 
-    def __init__(self, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        unigrams: Counter[str],
+        bigrams: Counter[tuple[str, str]],
+        codes: dict[str, str] | None = None,
+    ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
+        self.codes = codes or {}  # folded document code -> as printed ("2224/QĐ-UBND")
         self._total = sum(unigrams.values()) + 0.5 * (len(unigrams) + 1)
         by_folded: dict[str, list[str]] = defaultdict(list)
         for word, _count in unigrams.most_common():
@@ -47,12 +54,15 @@ class DiacriticRestorer:
     def from_texts(cls, texts: Iterable[str]) -> DiacriticRestorer:
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
+        codes: dict[str, str] = {}
         for text in texts:
             for line in text.split("\n"):
                 tokens = _WORD.findall(index_form(line))
                 unigrams.update(tokens)
                 bigrams.update(zip(tokens, tokens[1:], strict=False))
-        return cls(unigrams, bigrams)
+                for code in _PRINTED_CODE.findall(line):
+                    codes.setdefault(fold(code), code)
+        return cls(unigrams, bigrams, codes)
 
     def restore(self, folded_tokens: list[str]) -> list[str]:
         """The most likely accented form of each token (the token itself when unknown)."""
@@ -83,7 +93,9 @@ class DiacriticRestorer:
 
     def restore_text(self, folded_text: str) -> str:
         tokens = self.restore(_TOKEN.findall(fold(folded_text)))
-        return " ".join(t.upper() if _FOLDED_CODE.fullmatch(t) else t for t in tokens)
+        return " ".join(
+            self.codes.get(t, t.upper()) if _FOLDED_CODE.fullmatch(t) else t for t in tokens
+        )
 
     def _probability(self, word: str) -> float:
         return (self.unigrams.get(word, 0) + 0.5) / self._total

@@ -126,6 +126,9 @@ def test_restorer_on_plain_strings():
     assert common.restore_text("to chuc") == "tổ chức"
     # a document code typed in lower case stays one token, with the capitals plans print
     assert restorer.restore_text("thoi han 13-kl/tw") == "thời hạn 13-KL/TW"
+    # ... and as the corpus prints it when the corpus has it
+    printed = DiacriticRestorer.from_texts(["Quyết định số 2224/QĐ-UBND ngày 30/12/2021"])
+    assert printed.restore_text("quyet dinh 2224/qd-ubnd") == "quyết định 2224/QĐ-UBND"
 
 
 # A question that names its document at length and asks about one section of it; the words
