@@ -34,6 +34,7 @@ HOLDOUT_DATASETS = {
     "h": REPO_ROOT / "eval" / "datasets" / "holdout_qa.jsonl",
     "g": REPO_ROOT / "eval" / "datasets" / "holdout2_qa.jsonl",
     "k": REPO_ROOT / "eval" / "datasets" / "holdout3_qa.jsonl",
+    "m": REPO_ROOT / "eval" / "datasets" / "holdout4_qa.jsonl",
 }
 
 
