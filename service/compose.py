@@ -39,6 +39,7 @@ from service.evidence import (
     query_terms,
     rank_passages,
     sentence_spans,
+    short_headings,
     without_asides,
     without_codes,
 )
@@ -1225,8 +1226,14 @@ def compose_comparison(ev: Evidence, secondary: str) -> Composition | None:
         if secondary in ("target", "general"):
             # A figure or a passage must state the topic itself; a deadline or a role line
             # states the time or agency of a task whose topic was matched when it was chosen.
-            stated = "\n".join(f"{c.section_title}\n{c.quote}" for c in composition.citations)
-            if asked_share(ev.query, stated, compared, ev.stats, ev.documents) < MIN_COMPARED_SHARE:
+            stated = "\n".join(
+                f"{short_headings(ev.titles, c.doc_id, c.section_path)}\n{c.section_title}\n{c.quote}"
+                for c in composition.citations
+            )
+            share = asked_share(
+                ev.query, stated, compared, ev.stats, ev.documents, _COMPARING_WORDS
+            )
+            if share < MIN_COMPARED_SHARE:
                 continue
         answers.append((composition.score, doc_id, composition))
     top = max((score for score, _, _ in answers), default=0.0)
@@ -1243,6 +1250,14 @@ def compose_comparison(ev: Evidence, secondary: str) -> Composition | None:
     citations = tuple(citation for _, c in chosen for citation in c.citations)
     return Composition("\n".join(lines), citations, max(c.score for _, c in chosen))
 
+
+# Words that ask for a comparison, or name a plan by the decision issuing it ("kế hoạch
+# kèm theo Quyết định 2224"), rather than say what is compared.
+_COMPARING_WORDS = frozenset(
+    match_tokens(
+        "so sánh khác nhau giống nhau khác biệt điểm chung thế nào không có kèm theo", False
+    )
+)
 
 _WHICH_PLANS = re.compile(r"\b(?:ke hoach|van ban|chuong trinh|quyet dinh) nao\b")
 

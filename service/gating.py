@@ -119,10 +119,12 @@ def asked_share(
     doc_ids: tuple[str, ...],
     stats: TermStats,
     documents: dict[str, DocumentMeta],
+    skip: frozenset[str] = frozenset(),
 ) -> float:
-    """How much of what the question asks beyond naming `doc_ids` one passage states: a
-    comparison names every plan it compares, and each plan's passage holds only its own."""
-    return _best_cover(query, [(doc_ids, text)], stats, documents)
+    """How much of what the question asks beyond naming `doc_ids` (and the words in `skip`,
+    index form) one passage states: a comparison names every plan it compares, and each
+    plan's passage holds only its own."""
+    return _best_cover(query, [(doc_ids, text)], stats, documents, skip)
 
 
 def _hit_text(hit: SearchHit) -> str:

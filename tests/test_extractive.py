@@ -374,3 +374,15 @@ def test_a_count_is_not_answered_by_a_share_of_it(answerer):
         "Theo Quyết định 2224, toàn tỉnh Quảng Ngãi hiện có bao nhiêu đối tượng truy nã?"
     )
     assert answer.abstained
+
+
+def test_a_comparison_is_judged_on_what_it_compares_not_on_its_comparing_words(answerer):
+    # "có khác nhau không", "kèm theo" ask for the comparison or name a plan; the goal heading
+    # ("Mục tiêu cụ thể") is part of what each plan's line states.
+    answer = answerer.answer(
+        "Kế hoạch kèm theo Quyết định 2224 và Chương trình thực hiện Kết luận 13 đặt mục tiêu"
+        " giảm tổng số vụ phạm tội hình sự đến năm 2025 ra sao, có khác nhau không?"
+    )
+    assert answer.intent == "comparison" and not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"001_9b6bcd664ed356bd", "004_836614bf9213366e"}
+    assert answer.answer.count("05%") == 2
