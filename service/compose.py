@@ -412,7 +412,7 @@ def compose_deadline(ev: Evidence) -> Composition | None:
         # clause that matched is the answer, not the whole sentence.
         parallel = bool(needle) and len(find_times(best_passage.sentence, year)) > 1
         citation = _passage_citation(ev, best_passage, needle, whole_sentence=not parallel)
-        text = citation.quote.rstrip(" .;,") + "."
+        text = _without_label(citation.quote).rstrip(" .;,") + "."
         # Our reading of the time, only when the quote states a single one.
         single = len(find_times(citation.quote, year)) <= 1
         reading = _normalised_time(needle, year) if needle and single else ""
@@ -878,7 +878,8 @@ def compose_target(ev: Evidence) -> Composition | None:
     # The figure's whole statement: "đạt từ 60% trở lên; 85% các địa bàn ... không tái
     # phức tạp" is one target of two figures.
     citation = _span_citation(ev, best, _first_figure(best.text))
-    return Composition(citation.quote.rstrip(" .;,") + ".", (citation,), best.score)
+    text = _without_label(citation.quote).rstrip(" .;,") + "."
+    return Composition(text, (citation,), best.score)
 
 
 def _without_numbers(text: str, numbers: set[str]) -> str:

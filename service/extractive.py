@@ -35,7 +35,7 @@ from service.compose import (
 )
 from service.evidence import TermStats, evidence_strength
 from service.gating import ask_coverage, comparison_coverage, figure_coverage
-from service.intent import detect_intent, secondary_intent
+from service.intent import asks_figure, detect_intent, secondary_intent
 from service.scope import missing_agency, question_scope
 from service.types import ABSTAIN_MESSAGE, Answer
 
@@ -198,7 +198,7 @@ class ExtractiveAnswerer:
         if strength < floor:
             gathered.abstain_reason = f"weak evidence ({strength:.2f})"
             return gathered
-        if intent == "target":
+        if intent == "target" and asks_figure(question):
             figures = figure_coverage(scoring, in_scope, state.stats, state.documents)
             if figures < MIN_FIGURE_COVERAGE:
                 gathered.abstain_reason = f"no figure on the topic asked ({figures:.2f})"
@@ -319,7 +319,10 @@ def _compose(evidence: Evidence) -> Composition | None:
     if intent == "responsibility":
         return compose_responsibility(evidence)
     if intent == "target":
-        return compose_target(evidence)
+        composed = compose_target(evidence)
+        if composed is None and not asks_figure(evidence.question):
+            composed = compose_general(evidence)  # a requirement stated in words
+        return composed
     if intent == "metadata":
         # A header field, or the plans a named person signed; else what the text states.
         composed = compose_metadata(evidence)

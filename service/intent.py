@@ -130,6 +130,19 @@ def detect_intent(question: str) -> str:
     return "general"
 
 
+# A target question asking for a figure, not for what is required of a rate ("tỷ lệ phát hiện
+# phải đạt yêu cầu gì?" is answered by "năm sau cao hơn năm trước").
+_ASKS_FIGURE = re.compile(
+    r"\bbao nhieu\b|\bmay\b|%|\bphan tram\b|\bchi tieu\b|\bso luong\b|\bit nhat\b|"
+    r"\bmuc (?:giam|tang)\b|\bkeo giam\b|\btren \d|\bcon so\b|\bla gi\b"
+)
+
+
+def asks_figure(question: str) -> bool:
+    """A target question that wants a figure ("bao nhiêu", "mấy %", "chỉ tiêu ... là gì")."""
+    return _ASKS_FIGURE.search(" ".join(fold(question).split())) is not None
+
+
 def secondary_intent(question: str) -> str:
     """For a comparison: what is compared (deadline, responsibility, target) or "general"."""
     folded = " ".join(fold(question).split())
@@ -141,4 +154,4 @@ def secondary_intent(question: str) -> str:
     return "general"
 
 
-__all__ = ["INTENTS", "detect_intent", "secondary_intent"]
+__all__ = ["INTENTS", "asks_figure", "detect_intent", "secondary_intent"]

@@ -386,3 +386,14 @@ def test_a_comparison_is_judged_on_what_it_compares_not_on_its_comparing_words(a
     assert answer.intent == "comparison" and not answer.abstained
     assert {c.doc_id for c in answer.citations} == {"001_9b6bcd664ed356bd", "004_836614bf9213366e"}
     assert answer.answer.count("05%") == 2
+
+
+def test_a_rate_asked_for_its_requirement_is_answered_in_words(answerer):
+    # No figure is asked ("phải đạt yêu cầu gì?"): the plan states the rate's requirement in words.
+    answer = answerer.answer(
+        "Chương trình thực hiện Kết luận 13 yêu cầu tỷ lệ phát hiện vi phạm pháp luật về môi"
+        " trường, ma túy như thế nào?"
+    )
+    assert not answer.abstained
+    assert "cao hơn năm trước" in answer.answer
+    assert answer.citations[0].doc_id == "004_836614bf9213366e"

@@ -90,6 +90,15 @@ def test_secondary_intent_of_a_comparison():
     }
 
 
+def test_a_target_question_may_ask_for_a_requirement_not_a_figure():
+    from service.intent import asks_figure
+
+    assert asks_figure("Tỷ lệ điều tra khám phá án đạt bao nhiêu?")
+    assert asks_figure("Chỉ tiêu thu hồi tài sản là gì?")
+    assert asks_figure("ty le tai pham phai duoi may %")
+    assert not asks_figure("Tỷ lệ phát hiện vi phạm phải đạt yêu cầu gì?")
+
+
 def test_co_so_nao_is_not_a_department():
     # "cơ sở nào" (which grassroots units) is content; "sở nào" (which department) is a role.
     assert (
