@@ -195,6 +195,23 @@ def _without_label(quote: str) -> str:
     return _LABEL.sub("", quote, count=1)
 
 
+# "trong nhiệm vụ nào?", "thuộc nội dung nào?": where in the plan a topic comes up.
+_ASKS_WHICH_TASK = re.compile(
+    r"\b(?:trong|o|thuoc|tai) (?:nhiem vu|noi dung|phan|muc|giai phap|linh vuc) nao\b"
+)
+# How much of a sentence's opening names its task.
+TASK_OPENING_CHARS = 90
+
+
+def _task_opening(ev: Evidence, passage: Passage) -> Citation | None:
+    """The opening of the passage's sentence when the passage is further in (None when the
+    passage opens its sentence)."""
+    if passage.start - passage.sentence_start < TASK_OPENING_CHARS:
+        return None
+    quote = trim_quote(passage.sentence, (0, TASK_OPENING_CHARS // 2), limit=TASK_OPENING_CHARS)
+    return _cite_passage(ev, passage, quote)
+
+
 def _sentence_citation(ev: Evidence, passage: Passage) -> Citation:
     """Cite the passage's sentence from the clause on, as much as a span may show."""
     at = passage.start - passage.sentence_start
@@ -939,6 +956,14 @@ def compose_general(ev: Evidence) -> Composition | None:
     else:
         citations = [_span_citation(ev, best)]
     text = _without_label(citations[0].quote).rstrip(" .;,") + "."
+    opening = _task_opening(ev, best) if _ASKS_WHICH_TASK.search(fold(ev.question)) else None
+    if opening is not None and opening.quote not in citations[0].quote:
+        # "... có nhắc đến X không, trong nhiệm vụ nào?": X sits deep in a long sentence whose
+        # opening names the task ("Chủ động tấn công, trấn áp các loại tội phạm, nhất là ...").
+        lead = _without_label(opening.quote).rstrip(" .;,")
+        asks_whether = re.search(r"\bco\b.*\bkhong\b", fold(ev.question)) is not None
+        text = f"{'Có, trong' if asks_whether else 'Trong'} nhiệm vụ: “{lead} …”: {text}"
+        citations.insert(0, opening)
     note = footnote_for(ev.titles, best.chunk.doc_id, ev.question, best.sentence)
     if note is not None:
         # "05 Nghị quyết của Bộ Chính trị gồm những nghị quyết nào?": the footnote lists them.

@@ -397,3 +397,16 @@ def test_a_rate_asked_for_its_requirement_is_answered_in_words(answerer):
     assert not answer.abstained
     assert "cao hơn năm trước" in answer.answer
     assert answer.citations[0].doc_id == "004_836614bf9213366e"
+
+
+def test_which_task_a_topic_comes_up_in_is_named_by_its_sentence_opening(answerer):
+    answer = answerer.answer(
+        "Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp có nhắc đến “tín dụng đen”"
+        " không, trong nhiệm vụ nào?"
+    )
+    assert not answer.abstained
+    assert answer.answer.startswith("Có, trong nhiệm vụ: “Chủ động tấn công, trấn áp")
+    assert "tín dụng đen" in answer.answer
+    assert len(answer.citations) == 2
+    for citation in answer.citations:
+        assert (citation.doc_id, citation.section_path) == ("000_c6e6a45670724e7f", "III.3.-2")
