@@ -27,6 +27,7 @@ from service.evidence import (
     TermStats,
     clause_spans,
     coverage,
+    crime_mismatch,
     has_figure,
     has_period_words,
     has_role,
@@ -400,6 +401,9 @@ def compose_deadline(ev: Evidence) -> Composition | None:
 
     tasks = _rank_tasks(ev, lambda t: t.time is not None and bool(t.time.text.strip()))
     passages = _passages(ev, keep=timed)
+    # A time stated for another kind of crime is not the time asked about.
+    tasks = [(s, t) for s, t in tasks if not crime_mismatch(ev.query, t.quote)]
+    passages = [p for p in passages if not crime_mismatch(ev.query, p.sentence)]
     best_task = tasks[0] if tasks else None
     best_passage = passages[0] if passages else None
     states = _asked_time_form(ev.question)
@@ -889,6 +893,7 @@ def compose_target(ev: Evidence) -> Composition | None:
         return re.search(rf"\d[\d.,]*\s+(?:\w+\s+)?{unit}\b", fold(sentence)) is not None
 
     passages = _passages(ev, keep=figure)
+    passages = [p for p in passages if not crime_mismatch(ev.query, p.sentence)]
     if not passages or passages[0].score < ev.min_score:
         return None
     best = passages[0]

@@ -272,6 +272,29 @@ def level_mismatch(query: NormalizedQuery, text: str) -> bool:
     return bool(named) and not named & asked
 
 
+# Kinds of crime plans set separate tasks, deadlines and targets for (folded). A campaign
+# against "tội phạm mua bán người" says nothing of one against "tội phạm ma túy".
+_CRIME = re.compile(
+    r"\btoi pham (?:ve )?(?:(?:cac loai )?(ma tuy|mua ban nguoi|su dung cong nghe cao|cong nghe cao|"
+    r"kinh te|tham nhung|moi truong|buon lau|co bac|mai dam|xam hai tre em|hinh su|"
+    r"co to chuc|tren khong gian mang|chuc vu))\b"
+)
+
+
+def crime_mismatch(query: NormalizedQuery, text: str) -> bool:
+    """The question asks about one kind of crime ("tội phạm ma túy") and the text speaks of
+    another only ("tội phạm mua bán người")."""
+    asked = {_crime_key(kind) for kind in _CRIME.findall(query.folded)}
+    if not asked:
+        return False
+    named = {_crime_key(kind) for kind in _CRIME.findall(fold(text))}
+    return bool(named) and not named & asked
+
+
+def _crime_key(kind: str) -> str:
+    return kind.removeprefix("su dung ")
+
+
 def document_context(meta: DocumentMeta | None) -> str:
     """What a question may say about a document that its passages do not: type, title,
     province, year, issuer."""

@@ -410,3 +410,17 @@ def test_which_task_a_topic_comes_up_in_is_named_by_its_sentence_opening(answere
     assert len(answer.citations) == 2
     for citation in answer.citations:
         assert (citation.doc_id, citation.section_path) == ("000_c6e6a45670724e7f", "III.3.-2")
+
+
+@pytest.mark.parametrize(
+    ("crime", "answered"), [("mua bán người", True), ("ma túy", False), ("công nghệ cao", False)]
+)
+def test_a_time_set_for_another_kind_of_crime_does_not_answer(answerer, crime, answered):
+    # The 2026 Đồng Tháp plan opens a peak campaign against human trafficking only.
+    answer = answerer.answer(
+        f"Kế hoạch năm 2026 của Đồng Tháp mở đợt cao điểm tấn công, trấn áp tội phạm {crime}"
+        " từ ngày nào đến ngày nào?"
+    )
+    assert answer.abstained != answered
+    if answered:
+        assert "01/7/2026" in answer.answer and "30/9/2026" in answer.answer

@@ -203,3 +203,13 @@ def test_the_type_a_question_names_first_picks_the_one_plan_of_that_type():
     # a plan implementing the Chương trình, and a type several plans share, do not narrow
     assert "qd" in scope("Kế hoạch thực hiện Chương trình thực hiện Kết luận 13 của Quảng Ngãi")
     assert scope("Kế hoạch phòng, chống tội phạm") == {"ct", "qd", "dt", "hd"}
+
+
+def test_crime_kinds_of_question_and_text_must_meet():
+    from service.evidence import crime_mismatch
+
+    query = normalize_query("Cao điểm tấn công tội phạm ma túy từ ngày nào?")
+    assert crime_mismatch(query, "Mở cao điểm tấn công, trấn áp tội phạm mua bán người")
+    assert not crime_mismatch(query, "tấn công tội phạm về ma túy, mua bán người")
+    assert not crime_mismatch(query, "tấn công các loại tội phạm")  # no kind named
+    assert not crime_mismatch(normalize_query("cao điểm từ ngày nào"), "tội phạm mua bán người")
