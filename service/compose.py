@@ -641,8 +641,11 @@ def _relation_passage(ev: Evidence, folded_q: str) -> Composition | None:
 
 
 def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
-    """The task record stated by a passage that names no agency itself, when the record
-    has role lines (the passage is the task's description, its roles follow it)."""
+    """The task record stated by a passage that names no agency in a role itself, when the
+    record has role lines or a closing role parenthesis ("(Sở Lao động ..., Công an tỉnh, Sở
+    Y tế và các địa phương thực hiện)"): the passage is the task's description, its roles
+    follow it. Agencies the passage names otherwise ("Hướng dẫn liên ngành ... của Công an
+    tỉnh và Sở Lao động ...") are not who carries the task out."""
     if _ROLE_PAREN.search(passage.text) or _ROLE_LINE.match(passage.text):
         return None
     probe = passage.text[:60]
@@ -650,7 +653,7 @@ def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
         if not (task.lead or task.cooperating or task.executing or task.directing):
             continue
         same = task.section_path == passage.section_path or (probe and probe in task.quote)
-        if same and _lines_matching(task.quote, _ROLE_LINE):
+        if same and (_lines_matching(task.quote, _ROLE_LINE) or _ROLE_PAREN.search(task.quote)):
             return task
     return None
 

@@ -424,3 +424,15 @@ def test_a_time_set_for_another_kind_of_crime_does_not_answer(answerer, crime, a
     assert answer.abstained != answered
     if answered:
         assert "01/7/2026" in answer.answer and "30/9/2026" in answer.answer
+
+
+def test_agencies_a_task_cites_are_not_the_ones_carrying_it_out(answerer):
+    # "Hướng dẫn liên ngành ... của liên ngành Công an tỉnh và Sở Lao động ..." names the
+    # guide's authors; the task's closing parenthesis names who carries it out.
+    answer = answerer.answer(
+        "Theo kế hoạch năm 2024 của Hải Dương, những cơ quan nào thực hiện Hướng dẫn liên ngành"
+        " 2472 về quản lý người sử dụng trái phép chất ma túy?"
+    )
+    assert not answer.abstained
+    assert "Sở Y tế" in answer.answer and "Công an tỉnh" in answer.answer
+    assert answer.citations[0].section_path == "II.2.a.-8"
