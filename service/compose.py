@@ -646,7 +646,18 @@ def _task_holding(ev: Evidence, passage: Passage) -> Task | None:
     Y tế và các địa phương thực hiện)"): the passage is the task's description, its roles
     follow it. Agencies the passage names otherwise ("Hướng dẫn liên ngành ... của Công an
     tỉnh và Sở Lao động ...") are not who carries the task out."""
-    if _ROLE_PAREN.search(passage.text) or _ROLE_LINE.match(passage.text):
+    if _ROLE_LINE.match(passage.text):
+        # One role line of a task's block ("Cơ quan tham mưu, thực hiện: ..."): the block
+        # answers, with its other lines ("Cơ quan chỉ đạo: ...").
+        return next(
+            (
+                task
+                for task in ev.tasks_of(passage.chunk.doc_id)
+                if task.section_path == passage.section_path and passage.text.strip() in task.quote
+            ),
+            None,
+        )
+    if _ROLE_PAREN.search(passage.text):
         return None
     probe = passage.text[:60]
     for task in ev.tasks_of(passage.chunk.doc_id):

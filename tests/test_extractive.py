@@ -436,3 +436,14 @@ def test_agencies_a_task_cites_are_not_the_ones_carrying_it_out(answerer):
     assert not answer.abstained
     assert "Sở Y tế" in answer.answer and "Công an tỉnh" in answer.answer
     assert answer.citations[0].section_path == "II.2.a.-8"
+
+
+def test_a_role_line_is_answered_with_its_whole_role_block(answerer):
+    # 004 closes each task with "Cơ quan chỉ đạo: ..." and "Cơ quan tham mưu, thực hiện: ...".
+    answer = answerer.answer(
+        "Trong Chương trình thực hiện Kết luận 13, cơ quan nào chỉ đạo và cơ quan nào chủ trì"
+        " tham mưu việc phối hợp chặt chẽ trong điều tra, truy tố, xét xử, thi hành án?"
+    )
+    assert not answer.abstained
+    assert "Ban Thường vụ Tỉnh ủy" in answer.answer and "Đảng ủy Công an tỉnh" in answer.answer
+    assert answer.citations[0].section_path == "II.2.8.b"
