@@ -27,7 +27,7 @@ from retriever.concurrent import Search, run_searches
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
 from retriever.rerank import Reranker
-from retriever.restore import DiacriticRestorer
+from retriever.restore import QUESTION_PHRASE_WEIGHT, QUESTION_PHRASES, DiacriticRestorer
 from retriever.scope import document_province, document_years, names_plan, number_matches
 
 MODES = ("hybrid", "lexical", "dense")
@@ -144,7 +144,8 @@ class HybridRetriever:
             if query.folded in self._restored:
                 return self._restored[query.folded]
         if self._restorer is None:
-            texts = list(STOP_PHRASES)  # question words: "nao" → "nào", "bao nhieu" → ...
+            # question words: "nao" → "nào", "bao nhieu" → "bao nhiêu", "de cap" → "đề cập"
+            texts = list(STOP_PHRASES) + list(QUESTION_PHRASES) * QUESTION_PHRASE_WEIGHT
             for meta in self.index.documents():
                 texts += [meta.title, meta.issuer, meta.signer, meta.signer_title]
                 texts.extend(f"{sec.title}\n{sec.text}" for sec in self.index.sections(meta.doc_id))

@@ -24,6 +24,7 @@ STOP_PHRASES: tuple[str, ...] = (
     "hoặc", "với", "cho", "về", "theo", "trong", "tại", "ở", "bởi", "do", "này", "đó",
     "kia", "ấy", "vậy", "sao", "nhỉ", "ạ", "hả", "nhé", "đâu", "nên", "cần", "phải", "đã",
     "sẽ", "đang", "bị", "thế", "như", "một", "mỗi", "từng", "ra", "vào", "khi", "lúc", "số",
+    "đề cập", "nhắc đến", "nhắc tới", "nói đến",
 )  # fmt: skip
 
 # Folded stop syllables that collide with content words when typed without accents:

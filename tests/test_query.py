@@ -106,6 +106,12 @@ def test_abbreviation_list_covers_the_corpus_abbreviations():
         assert short in shorts
 
 
+def test_asking_whether_a_plan_mentions_something_is_no_topic():
+    query = normalize_query("Quỹ phòng, chống tội phạm được đề cập thế nào?")
+    assert "đề" not in query.syllables and "cập" not in query.syllables
+    assert "quỹ" in query.syllables
+
+
 def test_question_words_are_dropped_but_content_words_stay():
     query = normalize_query("Đơn vị nào chủ trì công tác tuyên truyền phòng, chống mua bán người?")
     assert "nào" not in query.syllables

@@ -124,6 +124,17 @@ def test_restorer_on_plain_strings():
     common = DiacriticRestorer.from_texts(["tổ chức"] * 50 + ["Tờ trình số 5634", "trình bày"])
     assert common.restore_text("to trinh so 5634") == "tờ trình số 5634"
     assert common.restore_text("to chuc") == "tổ chức"
+    # question words the plans never print are known too: "vao dau" is not "vào đấu"
+    from retriever.restore import QUESTION_PHRASE_WEIGHT, QUESTION_PHRASES
+
+    asked = DiacriticRestorer.from_texts(
+        ["đấu tranh phòng chống tội phạm"] * 20
+        + ["để cấp giấy phép"] * 5
+        + ["đưa vào trường học"]
+        + list(QUESTION_PHRASES) * QUESTION_PHRASE_WEIGHT
+    )
+    assert asked.restore_text("dua vao dau") == "đưa vào đâu"
+    assert asked.restore_text("co de cap") == "có đề cập"
     # a document code typed in lower case stays one token, with the capitals plans print
     assert restorer.restore_text("thoi han 13-kl/tw") == "thời hạn 13-KL/TW"
     # ... and as the corpus prints it when the corpus has it
