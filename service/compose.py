@@ -20,6 +20,7 @@ from retriever.query import NormalizedQuery, find_years
 from retriever.scope import document_province, names_plan, number_matches, text_mentions_number
 from service.basis import IMPLEMENTS, basis_statements, implemented_kind
 from service.citations import SectionTitles, focus_span, make_citation, trim_quote
+from service.cited_as import cited_as
 from service.evidence import (
     LEVEL_BONUS,
     LEVEL_PENALTY,
@@ -1119,14 +1120,50 @@ def compose_metadata(ev: Evidence) -> Composition | None:
     if meta is None:
         return None
     answered = [pair for pair in (_meta_answer(meta, name) for name in fields) if pair[0]]
-    if not answered:
+    blank = [
+        name for name in fields if name in ("number", "date") and not _meta_answer(meta, name)[0]
+    ]
+    cited = _cited_elsewhere(ev, meta) if blank else None
+    if not answered and cited is None:
         return None
-    value = "; ".join(value for value, _ in answered)
+    citations = []
     answer = " ".join(answer for _, answer in answered)
-    citation = make_citation(
-        meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
+    if answered:
+        value = "; ".join(value for value, _ in answered)
+        citations.append(
+            make_citation(
+                meta, meta.doc_id, "", "Thông tin văn bản (phần đầu và chữ ký)", value, score=1.0
+            )
+        )
+    if cited is not None:
+        text, citation = cited
+        answer = f"{answer} {text}".strip()
+        citations.append(citation)
+    return Composition(answer, tuple(citations), 1.0)
+
+
+def _cited_elsewhere(ev: Evidence, meta: DocumentMeta) -> tuple[str, Citation] | None:
+    """A plan whose header leaves its number or date blank, as another plan cites it."""
+    found = cited_as(meta, ev.documents, ev.titles.sections)
+    if found is None:
+        return None
+    other = ev.meta(found.doc_id)
+    quote = trim_quote(found.sentence, focus_span(found.sentence, found.number))
+    kind = meta.doc_type or "Văn bản"
+    text = (
+        f"{kind} không ghi số hiệu, ngày ban hành ở phần đầu; {_document_label(other, found.doc_id)}"
+        f" dẫn văn bản này là {kind} số {found.number}, ngày {found.date}."
     )
-    return Composition(answer, (citation,), 1.0)
+    citation = make_citation(
+        other,
+        found.doc_id,
+        found.section_path,
+        ev.titles.title(found.doc_id, found.section_path) or "Phần mở đầu",
+        quote,
+        chunk_id=_chunk_id_for(ev, found.doc_id, quote),
+        score=1.0,
+    )
+    return text, citation
 
 
 def _implemented_basis(ev: Evidence) -> Composition | None:

@@ -447,3 +447,15 @@ def test_a_role_line_is_answered_with_its_whole_role_block(answerer):
     assert not answer.abstained
     assert "Ban Thường vụ Tỉnh ủy" in answer.answer and "Đảng ủy Công an tỉnh" in answer.answer
     assert answer.citations[0].section_path == "II.2.8.b"
+
+
+def test_a_blank_number_is_read_from_a_plan_citing_the_document(answerer):
+    # The Chương trình prints no number or date; the Quảng Ngãi decision cites it with both.
+    answer = answerer.answer(
+        "Chương trình của Ban Thường vụ Tỉnh ủy thực hiện Kết luận 13-KL/TW có số hiệu, ngày"
+        " ban hành là gì?"
+    )
+    assert answer.intent == "metadata" and not answer.abstained
+    assert "13-CTr/TU" in answer.answer and "12/10/2021" in answer.answer
+    cited = answer.citations[-1]
+    assert cited.doc_id == "001_9b6bcd664ed356bd" and "13-CTr/TU" in cited.quote
