@@ -59,6 +59,10 @@ eval-holdout: setup
 		--out docs/eval/holdout --no-progress
 	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout2_qa.jsonl \
 		--out docs/eval/holdout2 --no-progress
+	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout3_qa.jsonl \
+		--out docs/eval/holdout3 --no-progress
+	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout4_qa.jsonl \
+		--out docs/eval/holdout4 --no-progress
 
 bench: setup
 	$(BIN)/planqa bench all

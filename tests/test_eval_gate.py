@@ -1,6 +1,6 @@
 """The regression gates CI runs: `planqa eval --check` against committed baselines, on a fixed
-subset of the development set (every 3rd question, spread over all five plans) and on the two
-fresh held-out sets (questions written without seeing the system, docs/EVAL.md)."""
+subset of the development set (every 3rd question, spread over all five plans) and on the four
+held-out sets (questions written without seeing the system, docs/EVAL.md)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DATASETS = REPO_ROOT / "eval" / "datasets"
 GATES = {
     "development": (REPO_ROOT / "eval" / "baseline_ci.json", ["--every", "3"]),
-    "holdout": (
-        REPO_ROOT / "eval" / "baseline_holdout.json",
-        ["--dataset", str(DATASETS / "holdout_qa.jsonl")],
-    ),
-    "holdout2": (
-        REPO_ROOT / "eval" / "baseline_holdout2.json",
-        ["--dataset", str(DATASETS / "holdout2_qa.jsonl")],
-    ),
+    **{
+        name: (
+            REPO_ROOT / "eval" / f"baseline_{name}.json",
+            ["--dataset", str(DATASETS / f"{name}_qa.jsonl")],
+        )
+        for name in ("holdout", "holdout2", "holdout3", "holdout4")
+    },
 }
 
 
