@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import BadRequest
-from ingest.vntext import has_diacritics, nfc
+from ingest.vntext import fold, has_diacritics, nfc
 
 KINDS: tuple[str, ...] = (
     "deadline",
@@ -106,6 +106,12 @@ def question_from_record(record: dict[str, Any]) -> Question:
         raise BadRequest(
             "Câu hỏi trong bộ đánh giá thiếu trường bắt buộc.", f"missing field {exc}"
         ) from exc
+
+
+def typed_without_accents(questions: list[Question]) -> list[Question]:
+    """The same questions as officers often type them: lower case, no diacritics. The gap to
+    the accented run is what the accentless target (within 5 points) is measured on."""
+    return [replace(q, question=fold(q.question), no_diacritics=True) for q in questions]
 
 
 def load_dataset(path: Path | None = None) -> list[Question]:

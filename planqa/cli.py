@@ -73,6 +73,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--every", type=int, help="only every K-th question (a fixed subset spread over all plans)"
     )
+    p.add_argument(
+        "--strip-accents",
+        action="store_true",
+        help="ask every question again as typed without accents (lower case, no diacritics)",
+    )
     p.add_argument("--out", help="report folder (default: eval/reports/<timestamp>)")
     p.add_argument("--check", action="store_true", help="fail when below the committed baseline")
     p.add_argument("--write-baseline", action="store_true", help="store this run as the baseline")

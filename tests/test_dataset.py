@@ -317,3 +317,12 @@ def test_header_facts_are_in_the_parsed_metadata(any_set: list[Question]) -> Non
                 if not any(_comparable(v) in meta for v in variants)
             ]
     assert mismatches == [], "\n".join(mismatches)
+
+
+def test_questions_typed_again_without_accents(questions: list[Question]) -> None:
+    from eval.dataset import typed_without_accents
+
+    stripped = typed_without_accents(questions[:20])
+    assert [q.id for q in stripped] == [q.id for q in questions[:20]]
+    assert all(not has_diacritics(q.question) and q.no_diacritics for q in stripped)
+    assert all(s.facts == q.facts for s, q in zip(stripped, questions[:20], strict=True))

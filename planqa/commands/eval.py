@@ -31,6 +31,7 @@ def _command_line(args: argparse.Namespace) -> str:
         if value is not None:
             parts += [flag, str(value)]
     for flag, value in (
+        ("--strip-accents", getattr(args, "strip_accents", False)),
         ("--check", args.check),
         ("--write-baseline", args.write_baseline),
         ("--no-progress", args.no_progress),
@@ -70,7 +71,7 @@ def _print_summary(report: dict, out_dir: Path) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from eval.configs import PRIMARY_CONFIG, parse_config_names
-    from eval.dataset import load_dataset
+    from eval.dataset import load_dataset, typed_without_accents
     from eval.gate import BASELINE_PATH, check, load_baseline, write_baseline
     from eval.harness import evaluate
     from eval.report import build_report, write_docs, write_report
@@ -91,6 +92,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         questions = questions[::every]
     if args.limit:
         questions = questions[: args.limit]
+    stripped = getattr(args, "strip_accents", False)
+    if stripped:
+        questions = typed_without_accents(questions)
     if not questions:
         raise BadRequest("Bộ câu hỏi đánh giá rỗng.")
 
@@ -105,7 +109,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         run_name=out_dir.name,
     )
     write_report(result, report, out_dir)
-    if dataset_path is None and args.limit is None and not every and args.configs is None:
+    complete = args.limit is None and not every and not stripped and args.configs is None
+    if dataset_path is None and complete:
         write_docs(report, out_dir, DOCS_DIR)  # docs describe complete runs on the real set
     _print_summary(report, out_dir)
 
