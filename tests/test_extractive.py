@@ -388,17 +388,6 @@ def test_a_comparison_is_judged_on_what_it_compares_not_on_its_comparing_words(a
     assert answer.answer.count("05%") == 2
 
 
-def test_a_rate_asked_for_its_requirement_is_answered_in_words(answerer):
-    # No figure is asked ("phải đạt yêu cầu gì?"): the plan states the rate's requirement in words.
-    answer = answerer.answer(
-        "Chương trình thực hiện Kết luận 13 yêu cầu tỷ lệ phát hiện vi phạm pháp luật về môi"
-        " trường, ma túy như thế nào?"
-    )
-    assert not answer.abstained
-    assert "cao hơn năm trước" in answer.answer
-    assert answer.citations[0].doc_id == "004_836614bf9213366e"
-
-
 def test_which_task_a_topic_comes_up_in_is_named_by_its_sentence_opening(answerer):
     answer = answerer.answer(
         "Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp có nhắc đến “tín dụng đen”"
@@ -426,29 +415,6 @@ def test_a_time_set_for_another_kind_of_crime_does_not_answer(answerer, crime, a
         assert "01/7/2026" in answer.answer and "30/9/2026" in answer.answer
 
 
-def test_agencies_a_task_cites_are_not_the_ones_carrying_it_out(answerer):
-    # "Hướng dẫn liên ngành ... của liên ngành Công an tỉnh và Sở Lao động ..." names the
-    # guide's authors; the task's closing parenthesis names who carries it out.
-    answer = answerer.answer(
-        "Theo kế hoạch năm 2024 của Hải Dương, những cơ quan nào thực hiện Hướng dẫn liên ngành"
-        " 2472 về quản lý người sử dụng trái phép chất ma túy?"
-    )
-    assert not answer.abstained
-    assert "Sở Y tế" in answer.answer and "Công an tỉnh" in answer.answer
-    assert answer.citations[0].section_path == "II.2.a.-8"
-
-
-def test_a_role_line_is_answered_with_its_whole_role_block(answerer):
-    # 004 closes each task with "Cơ quan chỉ đạo: ..." and "Cơ quan tham mưu, thực hiện: ...".
-    answer = answerer.answer(
-        "Trong Chương trình thực hiện Kết luận 13, cơ quan nào chỉ đạo và cơ quan nào chủ trì"
-        " tham mưu việc phối hợp chặt chẽ trong điều tra, truy tố, xét xử, thi hành án?"
-    )
-    assert not answer.abstained
-    assert "Ban Thường vụ Tỉnh ủy" in answer.answer and "Đảng ủy Công an tỉnh" in answer.answer
-    assert answer.citations[0].section_path == "II.2.8.b"
-
-
 def test_a_blank_number_is_read_from_a_plan_citing_the_document(answerer):
     # The Chương trình prints no number or date; the Quảng Ngãi decision cites it with both.
     answer = answerer.answer(
@@ -459,3 +425,38 @@ def test_a_blank_number_is_read_from_a_plan_citing_the_document(answerer):
     assert "13-CTr/TU" in answer.answer and "12/10/2021" in answer.answer
     cited = answer.citations[-1]
     assert cited.doc_id == "001_9b6bcd664ed356bd" and "13-CTr/TU" in cited.quote
+
+
+ANSWERED_FROM = [
+    pytest.param(
+        "Theo kế hoạch năm 2024 của Hải Dương, những cơ quan nào thực hiện Hướng dẫn liên ngành"
+        " 2472 về quản lý người sử dụng trái phép chất ma túy?",
+        ("Sở Y tế", "Công an tỉnh"),
+        ("003_b39ee1c3d8cc53e2", "II.2.a.-8"),
+        # "... của liên ngành Công an tỉnh và Sở Lao động ..." names the guide's authors; the
+        # task's closing parenthesis names who carries it out
+        id="roles-in-the-closing-parenthesis-not-the-cited-guide's-authors",
+    ),
+    pytest.param(
+        "Trong Chương trình thực hiện Kết luận 13, cơ quan nào chỉ đạo và cơ quan nào chủ trì"
+        " tham mưu việc phối hợp chặt chẽ trong điều tra, truy tố, xét xử, thi hành án?",
+        ("Ban Thường vụ Tỉnh ủy", "Đảng ủy Công an tỉnh"),
+        ("004_836614bf9213366e", "II.2.8.b"),
+        id="a-role-line-brings-its-whole-role-block",
+    ),
+    pytest.param(
+        "Chương trình thực hiện Kết luận 13 yêu cầu tỷ lệ phát hiện vi phạm pháp luật về môi"
+        " trường, ma túy như thế nào?",
+        ("cao hơn năm trước",),
+        ("004_836614bf9213366e", "II.1.2.c"),
+        id="a-rate-asked-for-its-requirement-is-answered-in-words",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "expected", "cited"), ANSWERED_FROM)
+def test_answered_from_the_right_place(answerer, question, expected, cited):
+    answer = answerer.answer(question)
+    assert not answer.abstained
+    assert all(text in answer.answer for text in expected), answer.answer
+    assert (answer.citations[0].doc_id, answer.citations[0].section_path) == cited
