@@ -28,7 +28,7 @@ from retriever.fusion import reciprocal_rank_fusion
 from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
 from retriever.rerank import Reranker
 from retriever.restore import QUESTION_PHRASE_WEIGHT, QUESTION_PHRASES, DiacriticRestorer
-from retriever.scope import document_province, document_years, names_plan, number_matches
+from retriever.scope import document_province, document_years, names_some_plan, number_matches
 
 MODES = ("hybrid", "lexical", "dense")
 
@@ -290,9 +290,8 @@ class HybridRetriever:
         if not query.doc_refs or query.provinces or query.document_years:
             return False
         documents = [self.document_meta(doc_id) for doc_id in self._naming_table()]
-        return not any(
-            names_plan(meta, ref) for meta in documents if meta for ref in query.doc_refs
-        )
+        known = [meta for meta in documents if meta is not None]
+        return not any(names_some_plan(known, ref) for ref in query.doc_refs)
 
     def _consistent_documents(
         self, query: NormalizedQuery, table: dict[str, frozenset[str]]

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from ingest.header import DOC_CODE
 from ingest.vntext import fold, index_form
 
 _WORD = re.compile(r"\w+")
@@ -21,7 +22,6 @@ _WORD = re.compile(r"\w+")
 # its capitals, so the restored question names the document as the plans print it.
 _FOLDED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][a-z][a-z\d]*(?:[-/][a-z][a-z\d()]*)*(?![\w/])")
 _TOKEN = re.compile(rf"{_FOLDED_CODE.pattern}|\w+")
-_PRINTED_CODE = re.compile(r"\d{1,5}(?:/\d{4})?[-/][A-ZĐ]\w*(?:[-/][A-ZĐ][\w()]*)*")
 MAX_CANDIDATES = 6
 # Phrases officers type in questions and plans never print ("đề cập", "vào đâu", "giống
 # nhau"): without them "de cap" reads "để cấp" and "vao dau" "vào đấu", after the plans'
@@ -72,7 +72,7 @@ class DiacriticRestorer:
                 tokens = _WORD.findall(index_form(line))
                 unigrams.update(tokens)
                 bigrams.update(zip(tokens, tokens[1:], strict=False))
-                for code in _PRINTED_CODE.findall(line):
+                for code in DOC_CODE.findall(line):
                     codes.setdefault(fold(code), code)
         return cls(unigrams, bigrams, codes)
 
@@ -119,9 +119,9 @@ class DiacriticRestorer:
         """log P(word | prev), the bigram estimate interpolated with the word's frequency:
         "tờ" is rarer than "tổ", but "trình" follows "tờ" and never "tổ"."""
         seen = self.bigrams.get((prev, word), 0)
-        weight = BACKOFF_WEIGHT
         return math.log(
-            (seen + weight * self._probability(word)) / (self.unigrams.get(prev, 0) + weight)
+            (seen + BACKOFF_WEIGHT * self._probability(word))
+            / (self.unigrams.get(prev, 0) + BACKOFF_WEIGHT)
         )
 
 

@@ -8,6 +8,7 @@ the nearest plan).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ingest.types import DocumentMeta
@@ -92,6 +93,12 @@ def _code_key(code: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(code).replace("~", ""))
 
 
+def names_some_plan(documents: Iterable[DocumentMeta], ref: DocRef) -> bool:
+    """Some plan here bears the number or implements the document it names; a number none
+    does names a document only cited inside a plan ("theo Nghị quyết 29-NQ/TU")."""
+    return any(names_plan(meta, ref) for meta in documents)
+
+
 @lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
 def names_plan(meta: DocumentMeta, ref: DocRef) -> bool:
     """The number the question names is the plan's own, or that of the document its title
@@ -131,6 +138,7 @@ __all__ = [
     "document_province",
     "document_years",
     "names_plan",
+    "names_some_plan",
     "number_matches",
     "text_mentions_number",
     "text_mentions_year",

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.header import DOC_CODE
 from ingest.types import DocumentMeta, Section
 from ingest.vntext import fold
 from service.evidence import sentence_spans
@@ -21,8 +22,6 @@ _CITATION = re.compile(
     r"(?P<kind>\w+(?: \w+)?) số (?P<number>\d{1,5}[-/][\w/-]+),? ngày (?P<date>\d{1,2}/\d{1,2}/\d{4})"
     r" của (?P<issuer>[^,;.()]+?) (?:về|thực hiện) (?P<subject>[^;]{0,160})"
 )
-# Document codes the cited subject and the document's title must share ("13-KL/TW").
-_CODE = re.compile(r"\d{1,5}[-/][A-ZĐ][\w/-]*")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,8 @@ def cited_as(
 ) -> CitedAs | None:
     """The first citation of `meta` in the other documents: same type and issuer, and its
     subject names the document codes of `meta`'s title."""
-    codes = set(_CODE.findall(meta.title))
+    # Document codes the cited subject and the document's title must share ("13-KL/TW").
+    codes = set(DOC_CODE.findall(meta.title))
     if not codes or not meta.doc_type or not meta.issuer:
         return None
     for doc_id in sorted(others):
@@ -63,7 +63,7 @@ def cited_as(
 def _cites(match: re.Match[str], meta: DocumentMeta, codes: set[str]) -> bool:
     same_kind = fold(match["kind"]).endswith(fold(meta.doc_type))
     same_issuer = fold(meta.issuer).startswith(fold(match["issuer"]).strip())
-    return same_kind and same_issuer and bool(codes & set(_CODE.findall(match["subject"])))
+    return same_kind and same_issuer and bool(codes & set(DOC_CODE.findall(match["subject"])))
 
 
 __all__ = ["CitedAs", "cited_as"]

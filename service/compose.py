@@ -17,7 +17,12 @@ from ingest.protocols import IndexReader
 from ingest.types import Citation, DocumentMeta, SearchHit, Section, Task
 from ingest.vntext import fold
 from retriever.query import NormalizedQuery, find_years
-from retriever.scope import document_province, names_plan, number_matches, text_mentions_number
+from retriever.scope import (
+    document_province,
+    names_some_plan,
+    number_matches,
+    text_mentions_number,
+)
 from service.basis import IMPLEMENTS, basis_statements, implemented_kind
 from service.citations import SectionTitles, focus_span, make_citation, trim_quote
 from service.cited_as import cited_as
@@ -1020,11 +1025,7 @@ def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:
 
     # A number naming any plan here names a plan: in a comparison, "kế hoạch thực hiện KL 13
     # của Quảng Ngãi và kế hoạch năm 2024 của Hải Dương" does not ask what KL 13 says.
-    cited = [
-        ref
-        for ref in ev.query.doc_refs
-        if not any(names_plan(meta, ref) for meta in ev.documents.values())
-    ]
+    cited = [ref for ref in ev.query.doc_refs if not names_some_plan(ev.documents.values(), ref)]
 
     def cites(passage: Passage) -> bool:
         return any(text_mentions_number(passage.text, ref) for ref in cited)
@@ -1119,10 +1120,9 @@ def compose_metadata(ev: Evidence) -> Composition | None:
     meta = _target_document(ev) if fields else None
     if meta is None:
         return None
-    answered = [pair for pair in (_meta_answer(meta, name) for name in fields) if pair[0]]
-    blank = [
-        name for name in fields if name in ("number", "date") and not _meta_answer(meta, name)[0]
-    ]
+    by_field = {name: _meta_answer(meta, name) for name in fields}
+    answered = [pair for pair in by_field.values() if pair[0]]
+    blank = [name for name in ("number", "date") if name in by_field and not by_field[name][0]]
     cited = _cited_elsewhere(ev, meta) if blank else None
     if not answered and cited is None:
         return None
@@ -1233,9 +1233,9 @@ def _target_document(ev: Evidence) -> DocumentMeta | None:
     retrieved = list(dict.fromkeys(hit.chunk.doc_id for hit in ev.hits))
     if not retrieved:
         return None
-    best = max(
-        retrieved,
-        key=lambda d: (len(naming_terms(ev.query, ev.meta(d)) & asked), -retrieved.index(d)),
+    _, _, best = max(
+        (len(naming_terms(ev.query, ev.meta(d)) & asked), -rank, d)
+        for rank, d in enumerate(retrieved)
     )
     return ev.meta(best)
 

@@ -83,8 +83,12 @@ def question_scope(
             continue
         # "Quyết định 2224 của Quảng Ngãi và kế hoạch năm 2026 của Đồng Tháp": with several
         # plans named, the year belongs to one of them and the number to another.
-        numbered = [meta for meta in of_provinces if _number_names(meta, ref)]
-        if numbered and len(query.provinces) > 1:
+        numbered = (
+            [meta for meta in of_provinces if _number_names(meta, ref)]
+            if len(query.provinces) > 1
+            else []
+        )
+        if numbered:
             doc_ids |= {meta.doc_id for meta in numbered}
             continue
         # A plan implementing "Kết luận số 13-KL/TW" names it in its title.
