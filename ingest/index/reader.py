@@ -48,11 +48,16 @@ def fts_query(terms: Sequence[str], field: LexicalField) -> str | None:
     Quoting makes every term a phrase, so "2224/qđ-ubnd" matches the tokens 2224 qđ ubnd in a
     row and FTS5 operators typed by users ("AND", "*", ":") are plain text.
     """
+    return _match_expression([term_form(term, field) for term in terms], field)
+
+
+def _match_expression(forms: Sequence[str], field: LexicalField) -> str | None:
+    """`fts_query` for terms already in the column's form (`term_form`)."""
     phrases = []
-    for term in terms:
-        term = _CONTROL_CHARS.sub(" ", term_form(term, field)).strip()
-        if term and _HAS_WORD_CHAR.search(term):
-            phrases.append('"' + term.replace('"', '""') + '"')
+    for form in forms:
+        form = _CONTROL_CHARS.sub(" ", form).strip()
+        if form and _HAS_WORD_CHAR.search(form):
+            phrases.append('"' + form.replace('"', '""') + '"')
     if not phrases:
         return None
     return f"{field} : ({' OR '.join(dict.fromkeys(phrases))})"
@@ -284,7 +289,7 @@ class IndexVersionReader:
             return []
         forms = [term_form(t, field) for t in terms]
         weighted = self._term_stats.weighted(self._conn(), forms, field)
-        query = fts_query(weighted, field)
+        query = _match_expression(weighted, field)
         if query is None:
             return []
         filter_sql, filter_params = self._filter_sql(filters)
