@@ -52,7 +52,7 @@ from service.evidence import (
 )
 from service.footnotes import FOOTNOTE_MAX, footnote_for
 from service.gating import asked_share
-from service.horizon import asks_plan_horizon, title_period
+from service.horizon import asks_horizon, asks_plan_horizon, title_period
 from service.spans import MAX_SPAN_CHARS, covering_span
 
 # A passage or task must cover this much of the question to be an answer (see
@@ -488,6 +488,8 @@ def _time_clause_coverage(ev: Evidence, task: Task) -> float:
 
 def _plan_horizon(ev: Evidence) -> Composition | None:
     """ "Kế hoạch ... được thực hiện đến năm nào?": the period the plan's title states."""
+    if not asks_horizon(ev.question):
+        return None  # before finding the plan: most questions ask no period
     meta = _target_document(ev)
     if meta is None or not asks_plan_horizon(ev.query, ev.question, meta):
         return None

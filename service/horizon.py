@@ -34,10 +34,15 @@ _PERIOD = re.compile(
 )
 
 
+def asks_horizon(question: str) -> bool:
+    """The question asks until when, or for which period ("đến năm nào?", "giai đoạn nào?")."""
+    return _ASKS_HORIZON.search(fold(question)) is not None
+
+
 def asks_plan_horizon(query: NormalizedQuery, question: str, meta: DocumentMeta | None) -> bool:
     """The question asks until when (or for which period) the plan runs, and nothing else
     beyond naming the plan."""
-    if meta is None or not _ASKS_HORIZON.search(fold(question)):
+    if meta is None or not asks_horizon(question):
         return False
     skip = naming_and(query, meta, _HORIZON_WORDS)
     return not terms_outside(query, query_terms(query), skip)
@@ -49,4 +54,4 @@ def title_period(meta: DocumentMeta) -> str:
     return max(periods, key=len) if periods else ""
 
 
-__all__ = ["asks_plan_horizon", "title_period"]
+__all__ = ["asks_horizon", "asks_plan_horizon", "title_period"]
