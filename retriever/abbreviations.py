@@ -2,9 +2,10 @@
 
 Queries are matched in expanded form because a plan may spell an agency out in one place and
 abbreviate it in another. Short codes that collide with ordinary syllables when typed without
-accents ("tu" = từ/tự, "ct", "kh") are expanded only when written in capitals or inside a
+accents ("tu" = từ/tự, "cat" = cát) are expanded only when written in capitals or inside a
 document code such as `09-NQ/TU`; in lower case only a document type right before a number
-("kl 13", "qd 2224" of a question typed without accents).
+("kl 13" of a question typed without accents) or a short form no syllable spells ("ctr",
+"kh", "qd").
 """
 
 from __future__ import annotations

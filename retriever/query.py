@@ -24,14 +24,14 @@ STOP_PHRASES: tuple[str, ...] = (
     "hoặc", "với", "cho", "về", "theo", "trong", "tại", "ở", "bởi", "do", "này", "đó",
     "kia", "ấy", "vậy", "sao", "nhỉ", "ạ", "hả", "nhé", "đâu", "nên", "cần", "phải", "đã",
     "sẽ", "đang", "bị", "thế", "như", "một", "mỗi", "từng", "ra", "vào", "khi", "lúc", "số",
-    "đề cập", "nhắc đến", "nhắc tới", "nói đến",
+    "đề cập", "nhắc đến", "nhắc tới", "nói đến", "chưa", "với tư cách", "tư cách",
 )  # fmt: skip
 
 # Folded stop syllables that collide with content words when typed without accents:
 # "co" = có/cơ (cơ quan), "nhung" = những/nhũng (tham nhũng), "ve" = về/vệ (bảo vệ), ...
 FOLDED_UNSAFE: frozenset[str] = frozenset(
     {"co", "nhung", "ve", "do", "thi", "trong", "tai", "the", "dau", "ma", "toi", "bao",
-     "vao", "phai", "can", "mot"}
+     "vao", "phai", "can", "mot", "chua"}
 )  # fmt: skip
 
 # i/y spellings of one syllable ("tỉ lệ" / "tỷ lệ"); the y form is the canonical one.
@@ -149,6 +149,13 @@ def content_syllables(syllables: list[str], folded: bool = False) -> list[str]:
 
 
 _NUMBER_NEXT = re.compile(r"\s*(?:so\s+|số\s+)?\d")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _no_vowel(token: str) -> bool:
+    """ "ctr", "kh", "qd" are no Vietnamese syllable, so even in lower case they can only be
+    the abbreviation ("tu" may be từ or tự, and stays as typed)."""
+    return _VOWEL.search(fold(token).lower()) is None
 
 
 def expand_abbreviations(text: str) -> tuple[str, tuple[Abbreviation, ...]]:
@@ -166,7 +173,7 @@ def expand_abbreviations(text: str) -> tuple[str, tuple[Abbreviation, ...]]:
             return token
         capitalised = token == abbr.short or token.isupper()
         numbered = abbr.numbered and _NUMBER_NEXT.match(match.string, match.end()) is not None
-        if abbr.needs_capitals and not (capitalised or numbered):
+        if abbr.needs_capitals and not (capitalised or numbered or _no_vowel(token)):
             return token
         found.append(abbr)
         return abbr.expansion
@@ -289,7 +296,7 @@ def normalize_query(question: str) -> NormalizedQuery:
         years=find_years(text),
         period_years=find_period_years(text),
         doc_refs=_with_expanded_refs(find_doc_refs(text), find_doc_refs(expanded_surface)),
-        doc_types=find_doc_types(text),
+        doc_types=find_doc_types(expanded_surface),
         abbreviations=tuple(a.short for a in abbrs),
     )
 

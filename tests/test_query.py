@@ -75,6 +75,18 @@ def test_ambiguous_short_forms_need_capitals():
     assert expand_abbreviations("thuc hien kl 13")[0] == "thuc hien kết luận 13"
     assert expand_abbreviations("qd so 2224")[0] == "quyết định so 2224"
     assert expand_abbreviations("tu 2021 den nay")[0] == "tu 2021 den nay"
+    # a short form no Vietnamese syllable spells is the abbreviation even in lower case
+    assert expand_abbreviations("ctr thuc hien")[0] == "chương trình thuc hien"
+    assert expand_abbreviations("kh cua tinh")[0] == "kế hoạch cua tinh"
+    assert expand_abbreviations("cat tinh")[0] == "cat tinh"  # cát, not Công an tỉnh
+
+
+def test_a_document_type_named_through_an_abbreviation_is_a_type():
+    assert normalize_query("ctr thuc hien kl 13 cua tinh uy").doc_types == (
+        "Chương trình",
+        "Kết luận",
+    )
+    assert normalize_query("KH của UBND tỉnh").doc_types == ("Kế hoạch",)
 
 
 def test_abbreviation_list_covers_the_corpus_abbreviations():
@@ -110,6 +122,14 @@ def test_asking_whether_a_plan_mentions_something_is_no_topic():
     query = normalize_query("Quỹ phòng, chống tội phạm được đề cập thế nào?")
     assert "đề" not in query.syllables and "cập" not in query.syllables
     assert "quỹ" in query.syllables
+
+
+def test_asking_status_or_capacity_is_no_topic():
+    query = normalize_query("Kế hoạch đã ban hành chưa, ai ký với tư cách Trưởng ban?")
+    assert not {"chưa", "tư", "cách"} & set(query.syllables)
+    assert {"trưởng", "ban"} <= set(query.syllables)
+    # typed without accents "chua" may be chữa (sửa chữa): kept
+    assert "chua" in normalize_query("sua chua co so vat chat").folded_syllables
 
 
 def test_question_words_are_dropped_but_content_words_stay():
