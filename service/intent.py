@@ -14,12 +14,17 @@ from ingest.vntext import fold
 
 INTENTS = ("deadline", "responsibility", "target", "metadata", "comparison", "general")
 
+# Folded "ky" is also "kỳ" (a period): "sơ kết giữa kỳ vào ngày nào" asks when, not who signed.
+_NOT_KY = "".join(
+    rf"(?<!\b{word} )" for word in ("giua", "dinh", "cuoi", "dau", "moi", "nhiem", "thoi", "hoc")
+)
+
 # Patterns on the folded, lower-case question (word boundaries via \b).
 _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "metadata",
         (
-            r"\bai ky\b", r"\bnguoi ky\b", r"\bngay ky\b", r"\bky (?:vao )?ngay\b", r"\bky boi\b", r"\bky ten\b", r"\bchu ky\b",
+            r"\bai ky\b", r"\bnguoi ky\b", r"\bngay ky\b", rf"{_NOT_KY}\bky (?:vao )?ngay\b", r"\bky boi\b", r"\bky ten\b", r"\bchu ky\b",
             r"\bky (?:van ban|ke hoach|quyet dinh|chuong trinh)\b",
             r"\bso hieu\b", r"\bky hieu\b", r"\bso van ban\b",
             r"\bso (?:cua|la) (?:ke hoach|quyet dinh|chuong trinh|van ban)\b",
@@ -66,6 +71,9 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\btheo (?:huong|phuong cham|nguyen tac|tinh than)\b.*\bnao\b",
             # "hưởng ứng những ngày nào": named days (observances), not a deadline
             r"\b(?:nhung|cac) ngay nao\b",
+            # "có đề cập đến Thỏa thuận GCM không? ... của tổ chức nào?": whether and how the
+            # plan mentions something, even when it asks whose it is
+            r"^(?!.*\b(?:ai|chu tri|phoi hop)\b).*\bco (?:de cap|nhac|noi) (?:den|toi)\b.*\bkhong\b",
         ),
     ),
     (
@@ -143,6 +151,14 @@ def asks_figure(question: str) -> bool:
     return _ASKS_FIGURE.search(" ".join(fold(question).split())) is not None
 
 
+def also_asks_who(question: str) -> bool:
+    """A deadline question that asks who as well ("phải trình khi nào và do sở nào chủ
+    trì?"): the deadline rules come first, so the second part is read here."""
+    folded = " ".join(fold(question).split())
+    patterns = dict(_COMPILED)["responsibility"]
+    return any(pattern.search(folded) for pattern in patterns)
+
+
 def secondary_intent(question: str) -> str:
     """For a comparison: what is compared (deadline, responsibility, target) or "general"."""
     folded = " ".join(fold(question).split())
@@ -154,4 +170,4 @@ def secondary_intent(question: str) -> str:
     return "general"
 
 
-__all__ = ["INTENTS", "asks_figure", "detect_intent", "secondary_intent"]
+__all__ = ["INTENTS", "also_asks_who", "asks_figure", "detect_intent", "secondary_intent"]

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.vntext import fold
-from service.intent import INTENTS, detect_intent, secondary_intent
+from service.intent import INTENTS, also_asks_who, detect_intent, secondary_intent
 
 CASES = [
     ("Kế hoạch của các đơn vị gửi về Ủy ban nhân dân tỉnh chậm nhất ngày nào?", "deadline"),
@@ -54,6 +54,13 @@ CASES = [
     # "xã hội nào" is not "hội nào": which social evils, not which association
     ("Những loại tội phạm, tệ nạn xã hội nào có xu hướng gia tăng?", "general"),
     ("Chương trình phối hợp giữa Mặt trận và Công an áp dụng cho giai đoạn nào?", "deadline"),
+    # folded "ky" is also kỳ: a review "giữa kỳ" is asked when, not who signed
+    ("Kế hoạch quy định tổ chức sơ kết giữa kỳ vào ngày nào?", "deadline"),
+    ("Định kỳ vào ngày nào phải gửi báo cáo?", "deadline"),
+    ("Kế hoạch ký vào ngày nào?", "metadata"),
+    # whether a plan mentions something, and whose it is, is content; a role word is not
+    ("Kế hoạch có đề cập đến công ước quốc tế không, của tổ chức nào?", "general"),
+    ("Kế hoạch có nhắc đến mô hình này không, đơn vị nào chủ trì?", "responsibility"),
 ]
 
 
@@ -105,3 +112,11 @@ def test_co_so_nao_is_not_a_department():
         detect_intent("tăng cường cơ sở vật chất cho những đơn vị cơ sở nào?") != "responsibility"
     )
     assert detect_intent("Sở nào chủ trì việc này?") == "responsibility"
+
+
+def test_a_deadline_question_may_ask_who_as_well():
+    question = "Dự thảo phải trình HĐND tỉnh khi nào và do sở nào chủ trì?"
+    assert detect_intent(question) == "deadline"
+    assert also_asks_who(question)
+    assert also_asks_who("du thao phai trinh khi nao, ai chu tri")
+    assert not also_asks_who("Dự thảo phải trình HĐND tỉnh khi nào?")
