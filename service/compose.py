@@ -396,6 +396,28 @@ def _task_roles(ev: Evidence, task: Task) -> tuple[str, str]:
 
 
 def compose_deadline(ev: Evidence) -> Composition | None:
+    """The time of the task asked about, in the plan's words, with our reading of it. A
+    question asking which day is not answered by a time that names none ("định kỳ sơ kết"):
+    the plan does not say."""
+    composed = _compose_deadline(ev)
+    if (
+        composed is not None
+        and _WANTS_DAY.search(fold(ev.question))
+        and not any(_states_day(citation.quote) for citation in composed.citations)
+    ):
+        return None
+    return composed
+
+
+_WANTS_DAY = re.compile(r"\b(?:ngay nao|truoc ngay|ngay bao nhieu)\b")
+
+
+def _states_day(text: str) -> bool:
+    """A date ("20/5/2026") or a day of a period ("trước ngày 22 tháng cuối quý")."""
+    return _has_date(text) or re.search(r"\bngay\s+\d{1,2}\b", fold(text)) is not None
+
+
+def _compose_deadline(ev: Evidence) -> Composition | None:
     from ingest.timeparse import find_times
 
     horizon = _plan_horizon(ev)

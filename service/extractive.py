@@ -35,7 +35,7 @@ from service.compose import (
 )
 from service.evidence import TermStats, evidence_strength
 from service.gating import ask_coverage, comparison_coverage, figure_coverage
-from service.intent import asks_figure, detect_intent, secondary_intent
+from service.intent import also_asks_who, asks_figure, detect_intent, secondary_intent
 from service.scope import missing_agency, question_scope
 from service.types import ABSTAIN_MESSAGE, Answer
 
@@ -315,7 +315,10 @@ def abstention(
 def _compose(evidence: Evidence) -> Composition | None:
     intent = evidence.intent
     if intent == "deadline":
-        return compose_deadline(evidence)
+        when = compose_deadline(evidence)
+        if when is not None and also_asks_who(evidence.question):
+            return _with_roles(when, compose_responsibility(evidence))
+        return when
     if intent == "responsibility":
         return compose_responsibility(evidence)
     if intent == "target":
@@ -332,6 +335,25 @@ def _compose(evidence: Evidence) -> Composition | None:
     if intent == "comparison":
         return compose_comparison(evidence, secondary_intent(evidence.question))
     return compose_general(evidence)
+
+
+def _with_roles(when: Composition, who: Composition | None) -> Composition:
+    """The deadline answer followed by who carries the same task out, when the roles come
+    from the section the deadline was read from (or one holding it)."""
+    if who is None or not when.citations or not who.citations:
+        return when
+    first, second = when.citations[0], who.citations[0]
+    same_task = first.doc_id == second.doc_id and (
+        first.section_path.startswith(second.section_path)
+        or second.section_path.startswith(first.section_path)
+    )
+    if not same_task or fold(who.text) in fold(when.text):
+        return when
+    citations = when.citations + tuple(c for c in who.citations if c not in when.citations)
+    if fold(first.quote.strip(" .;,*()")) in fold(who.text):
+        # "(Sở ... chủ trì, phối hợp ...; thời hạn trình ...: tại Kỳ họp ...)" says both.
+        return Composition(who.text, who.citations, when.score)
+    return Composition(f"{when.text} {who.text}", citations, when.score)
 
 
 __all__ = ["ExtractiveAnswerer", "Gathered", "MIN_STRENGTH", "abstention", "gate_strength"]

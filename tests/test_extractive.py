@@ -451,7 +451,30 @@ ANSWERED_FROM = [
         ("004_836614bf9213366e", "II.1.2.c"),
         id="a-rate-asked-for-its-requirement-is-answered-in-words",
     ),
+    pytest.param(
+        "Kế hoạch năm 2026 của Đồng Tháp: cao điểm tấn công, trấn áp tội phạm mua bán người"
+        " diễn ra khi nào, đơn vị nào chủ trì?",
+        ("30/9/2026", "Đơn vị chủ trì: Công an tỉnh"),
+        ("002_eaf36e0f570538e5", "II.3"),
+        id="a-deadline-asked-with-who-gets-the-task's-roles-too",
+    ),
+    pytest.param(
+        "Theo Quyết định 2224 của Quảng Ngãi, việc sơ kết, tổng kết, rút kinh nghiệm công tác"
+        " phòng, chống tội phạm làm khi nào?",
+        ("định kỳ sơ kết",),
+        ("001_9b6bcd664ed356bd", "KH.II.1.e"),
+        id="asked-when-a-recurrence-answers",
+    ),
 ]
+
+
+def test_asked_which_day_a_recurrence_without_one_does_not_answer(answerer):
+    # the plan says "định kỳ sơ kết, tổng kết" and names no day
+    answer = answerer.answer(
+        "Theo Quyết định 2224 của Quảng Ngãi, việc sơ kết, tổng kết, rút kinh nghiệm công tác"
+        " phòng, chống tội phạm phải làm vào ngày nào?"
+    )
+    assert answer.abstained
 
 
 @pytest.mark.parametrize(("question", "expected", "cited"), ANSWERED_FROM)
