@@ -15,6 +15,7 @@ restrictions come only from `filters`. Repeated chunks of one section are spread
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -66,6 +67,10 @@ TOPIC_DENSE = True
 DENSE_FROM_TOPIC = True
 DENSE_CACHE_SIZE = 512
 RRF_K = 60
+# A question with accents whose bare syllables the plans only print with marks, this many or
+# more, is read as typed without accents (one such syllable is a typo).
+HALF_ACCENTED_MIN = 2
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class HybridRetriever:
@@ -93,7 +98,27 @@ class HybridRetriever:
         self._pairs: dict[str, frozenset[str]] | None = None
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[SearchHit]:
-        return self.search_normalized(normalize_query(query), k=k, filters=filters)
+        return self.search_normalized(self.typed_query(query), k=k, filters=filters)
+
+    def typed_query(self, question: str) -> NormalizedQuery:
+        """The question normalised as typed. One typed partly without accents ("Kế hoạch năm
+        2024 đặt tỷ lệ dieu tra kham pha bao nhieu") is read as typed without any: its bare
+        syllables would match nothing in accented form, and the accentless path restores them."""
+        query = normalize_query(question)
+        if query.has_diacritics and self._bare_syllables(query) >= HALF_ACCENTED_MIN:
+            return normalize_query(fold(question))
+        return query
+
+    def _bare_syllables(self, query: NormalizedQuery) -> int:
+        """Syllables typed without marks that the plans only ever print with them."""
+        restorer = self._diacritic_restorer()
+        return sum(
+            1
+            for syllable in _WORD.findall(query.index_text)
+            if syllable not in restorer.unigrams
+            and fold(syllable) == syllable
+            and syllable in restorer.candidates
+        )
 
     def search_normalized(
         self, query: NormalizedQuery, k: int = 10, filters: Filters | None = None
@@ -143,14 +168,7 @@ class HybridRetriever:
         with self._cache_lock:
             if query.folded in self._restored:
                 return self._restored[query.folded]
-        if self._restorer is None:
-            # question words: "nao" → "nào", "bao nhieu" → "bao nhiêu", "de cap" → "đề cập"
-            texts = list(STOP_PHRASES) + list(QUESTION_PHRASES) * QUESTION_PHRASE_WEIGHT
-            for meta in self.index.documents():
-                texts += [meta.title, meta.issuer, meta.signer, meta.signer_title]
-                texts.extend(f"{sec.title}\n{sec.text}" for sec in self.index.sections(meta.doc_id))
-            self._restorer = DiacriticRestorer.from_texts(texts)
-        restored = normalize_query(self._restorer.restore_text(query.folded))
+        restored = normalize_query(self._diacritic_restorer().restore_text(query.folded))
         restored = replace(
             restored,
             raw=query.raw,
@@ -166,6 +184,16 @@ class HybridRetriever:
             if len(self._restored) > DENSE_CACHE_SIZE:
                 self._restored.popitem(last=False)
         return restored
+
+    def _diacritic_restorer(self) -> DiacriticRestorer:
+        if self._restorer is None:
+            # question words: "nao" → "nào", "bao nhieu" → "bao nhiêu", "de cap" → "đề cập"
+            texts = list(STOP_PHRASES) + list(QUESTION_PHRASES) * QUESTION_PHRASE_WEIGHT
+            for meta in self.index.documents():
+                texts += [meta.title, meta.issuer, meta.signer, meta.signer_title]
+                texts.extend(f"{sec.title}\n{sec.text}" for sec in self.index.sections(meta.doc_id))
+            self._restorer = DiacriticRestorer.from_texts(texts)
+        return self._restorer
 
     def _rankings(
         self, query: NormalizedQuery, depth: int, filters: Filters | None

@@ -18,7 +18,7 @@ from ingest.protocols import Filters, IndexReader
 from ingest.types import DocumentMeta, SearchHit, Task
 from ingest.vntext import fold
 from retriever.hybrid import HybridRetriever
-from retriever.query import NormalizedQuery, expand_abbreviations, normalize_query
+from retriever.query import NormalizedQuery, expand_abbreviations
 from retriever.rerank import Reranker
 from retriever.scope import names_plan
 from service.citations import SectionTitles
@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
                 f"Câu hỏi quá dài (tối đa {MAX_QUESTION_CHARS} ký tự).", "question too long"
             )
         state = self._index_state()
-        query = normalize_query(question)
+        query = state.retriever.typed_query(question)
         intent = detect_intent(question)
         hits = state.retriever.search_normalized(query, k=max(top_k, 10), filters=filters)
         retrieved = perf_counter()
