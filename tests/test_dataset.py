@@ -35,6 +35,7 @@ HOLDOUT_DATASETS = {
     "g": REPO_ROOT / "eval" / "datasets" / "holdout2_qa.jsonl",
     "k": REPO_ROOT / "eval" / "datasets" / "holdout3_qa.jsonl",
     "m": REPO_ROOT / "eval" / "datasets" / "holdout4_qa.jsonl",
+    "n": REPO_ROOT / "eval" / "datasets" / "holdout5_qa.jsonl",
 }
 
 
