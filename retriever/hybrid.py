@@ -26,7 +26,7 @@ from ingest.types import DocumentMeta, SearchHit
 from ingest.vntext import fold
 from retriever.concurrent import Search, run_searches
 from retriever.fusion import reciprocal_rank_fusion
-from retriever.query import STOP_PHRASES, NormalizedQuery, normalize_query
+from retriever.query import STOP_PHRASES, NormalizedQuery, folded_variants, normalize_query
 from retriever.rerank import Reranker
 from retriever.restore import QUESTION_PHRASE_WEIGHT, QUESTION_PHRASES, DiacriticRestorer
 from retriever.scope import document_province, document_years, names_some_plan, number_matches
@@ -202,7 +202,8 @@ class HybridRetriever:
         accented = query if query.has_diacritics else self.restored_query(query)
         if self.mode in ("hybrid", "lexical"):
             if not query.has_diacritics and query.folded_syllables:
-                searches["folded"] = self._lexical(query.folded_syllables, "folded", depth, filters)
+                terms = folded_variants(query.folded_syllables)
+                searches["folded"] = self._lexical(terms, "folded", depth, filters)
             if accented is not None and accented.words:
                 searches["words"] = self._lexical(accented.words, "words", depth, filters)
             if accented is not None and accented.syllables:

@@ -37,6 +37,16 @@ FOLDED_UNSAFE: frozenset[str] = frozenset(
 # i/y spellings of one syllable ("tỉ lệ" / "tỷ lệ"); the y form is the canonical one.
 CANONICAL_SPELLING: dict[str, str] = {"tỉ": "tỷ", "lí": "lý", "kĩ": "kỹ", "kỉ": "kỷ", "mĩ": "mỹ"}
 
+# The same typed without accents ("dinh ki" / "dinh ky"): folded forms compare in the y form.
+FOLDED_SPELLING: dict[str, str] = {fold(i): fold(y) for i, y in CANONICAL_SPELLING.items()}
+
+
+def folded_variants(syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded syllables with their other i/y spelling, for a search of the folded text."""
+    other = {y: i for i, y in FOLDED_SPELLING.items()} | FOLDED_SPELLING
+    return tuple(dict.fromkeys(list(syllables) + [other[s] for s in syllables if s in other]))
+
+
 # Document types that may precede a number ("Kế hoạch số 58"), in folded form → display.
 DOC_TYPES: dict[str, str] = {
     "ke hoach": "Kế hoạch",
@@ -310,6 +320,7 @@ __all__ = [
     "find_doc_types",
     "find_period_years",
     "find_years",
+    "folded_variants",
     "is_stop_word",
     "normalize_query",
 ]

@@ -19,7 +19,12 @@ from functools import lru_cache
 from ingest.protocols import IndexReader
 from ingest.types import Chunk, DocumentMeta, SearchHit, Section
 from ingest.vntext import fold, index_form
-from retriever.query import CANONICAL_SPELLING, NormalizedQuery, expand_abbreviations
+from retriever.query import (
+    CANONICAL_SPELLING,
+    FOLDED_SPELLING,
+    NormalizedQuery,
+    expand_abbreviations,
+)
 from service.citations import SectionTitles
 
 _WORD = re.compile(r"\w+")
@@ -73,7 +78,11 @@ def _match_tokens(text: str, folded: bool) -> tuple[str, ...]:
         expanded += " " + " ".join(abbr.short for abbr in found)
     form = fold(expanded) if folded else index_form(expanded)
     tokens = _WORD.findall(form)
-    return tuple(tokens if folded else [_SPELLING.get(t, t) for t in tokens])
+    return tuple(
+        [FOLDED_SPELLING.get(t, t) for t in tokens]
+        if folded
+        else [_SPELLING.get(t, t) for t in tokens]
+    )
 
 
 @dataclass
@@ -108,9 +117,8 @@ def query_terms(query: NormalizedQuery) -> list[str]:
     terms: list[str] = []
     for term in query.match_terms:
         terms.extend(_WORD.findall(term))
-    if query.has_diacritics:
-        terms = [_SPELLING.get(t, t) for t in terms]
-    return list(dict.fromkeys(terms))
+    spelling = _SPELLING if query.has_diacritics else FOLDED_SPELLING
+    return list(dict.fromkeys(spelling.get(t, t) for t in terms))
 
 
 def terms_outside(query: NormalizedQuery, terms: list[str], skip: frozenset[str]) -> list[str]:

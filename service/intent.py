@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.vntext import fold
+from retriever.query import FOLDED_SPELLING
 
 INTENTS = ("deadline", "responsibility", "target", "metadata", "comparison", "general")
 
@@ -74,6 +75,8 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # "có đề cập đến Thỏa thuận GCM không? ... của tổ chức nào?": whether and how the
             # plan mentions something, even when it asks whose it is
             r"^(?!.*\b(?:ai|chu tri|phoi hop)\b).*\bco (?:de cap|nhac|noi) (?:den|toi)\b.*\bkhong\b",
+            # "Thỏa thuận GCM là thỏa thuận gì, của tổ chức nào?": whose it is, not who acts
+            r"^(?!.*\b(?:ai|chu tri|phoi hop)\b).*\bcua to chuc nao\b",
         ),
     ),
     (
@@ -125,11 +128,20 @@ _COMPILED = tuple(
 )
 
 
+def _folded(question: str) -> str:
+    """The question folded, one space apart, "ki"/"ti" in the y form the patterns use."""
+    folded = " ".join(fold(question).split())
+    return _I_FORM.sub(lambda match: FOLDED_SPELLING[match.group()], folded)
+
+
+_I_FORM = re.compile(r"\b(?:" + "|".join(FOLDED_SPELLING) + r")\b")
+
+
 def detect_intent(question: str) -> str:
     """One of INTENTS; "general" when no rule applies. Naming two provinces is a comparison."""
     from retriever.provinces import find_provinces
 
-    folded = " ".join(fold(question).split())
+    folded = _folded(question)
     if len(find_provinces(question)) >= 2 and not _COMPILED[0][1][0].search(folded):
         return "comparison"
     for intent, patterns in _COMPILED:
@@ -148,20 +160,20 @@ _ASKS_FIGURE = re.compile(
 
 def asks_figure(question: str) -> bool:
     """A target question that wants a figure ("bao nhiêu", "mấy %", "chỉ tiêu ... là gì")."""
-    return _ASKS_FIGURE.search(" ".join(fold(question).split())) is not None
+    return _ASKS_FIGURE.search(_folded(question)) is not None
 
 
 def also_asks_who(question: str) -> bool:
     """A deadline question that asks who as well ("phải trình khi nào và do sở nào chủ
     trì?"): the deadline rules come first, so the second part is read here."""
-    folded = " ".join(fold(question).split())
+    folded = _folded(question)
     patterns = dict(_COMPILED)["responsibility"]
     return any(pattern.search(folded) for pattern in patterns)
 
 
 def secondary_intent(question: str) -> str:
     """For a comparison: what is compared (deadline, responsibility, target) or "general"."""
-    folded = " ".join(fold(question).split())
+    folded = _folded(question)
     for intent, patterns in _COMPILED:
         if intent in ("deadline", "responsibility", "target") and any(
             pattern.search(folded) for pattern in patterns

@@ -61,6 +61,10 @@ CASES = [
     # whether a plan mentions something, and whose it is, is content; a role word is not
     ("Kế hoạch có đề cập đến công ước quốc tế không, của tổ chức nào?", "general"),
     ("Kế hoạch có nhắc đến mô hình này không, đơn vị nào chủ trì?", "responsibility"),
+    ("Thỏa thuận đó là thỏa thuận gì, của tổ chức nào?", "general"),
+    ("Tổ chức nào chủ trì thỏa thuận này?", "responsibility"),
+    # the i spelling of a y syllable: "định kì", "tỉ lệ"
+    ("Các sở báo cáo kết quả theo định kì nào?", "deadline"),
 ]
 
 

@@ -124,6 +124,15 @@ def test_asking_whether_a_plan_mentions_something_is_no_topic():
     assert "quỹ" in query.syllables
 
 
+def test_folded_i_and_y_spellings_are_searched_both_ways():
+    from retriever.query import folded_variants
+
+    syllables = normalize_query("bao cao theo dinh ki nao, ti le bao nhieu").folded_syllables
+    variants = folded_variants(syllables)
+    assert {"ki", "ky", "ti", "ty"} <= set(variants)
+    assert variants[: len(syllables)] == syllables
+
+
 def test_asking_status_or_capacity_is_no_topic():
     query = normalize_query("Kế hoạch đã ban hành chưa, ai ký với tư cách Trưởng ban?")
     assert not {"chưa", "tư", "cách"} & set(query.syllables)
