@@ -397,13 +397,17 @@ def _task_roles(ev: Evidence, task: Task) -> tuple[str, str]:
 
 def compose_deadline(ev: Evidence) -> Composition | None:
     """The time of the task asked about, in the plan's words, with our reading of it. A
-    question asking which day is not answered by a time that names none ("định kỳ sơ kết"):
-    the plan does not say."""
+    question asking which day or year is not answered by a time that names none ("định kỳ
+    sơ kết"): the plan does not say."""
     composed = _compose_deadline(ev)
+    folded_q = fold(ev.question)
+    states = _states_day if _WANTS_DAY.search(folded_q) else None
+    if states is None and _WANTS_YEAR.search(folded_q):
+        states = _has_year
     if (
         composed is not None
-        and _WANTS_DAY.search(fold(ev.question))
-        and not any(_states_day(citation.quote) for citation in composed.citations)
+        and states is not None
+        and not any(states(citation.quote) for citation in composed.citations)
     ):
         return None
     return composed
@@ -487,7 +491,15 @@ def _compose_deadline(ev: Evidence) -> Composition | None:
         )
     if len(siblings) > 1:
         # A long sentence stating several times ("hàng năm trước ngày 15/12; báo cáo tổng
-        # kết trước ngày 15/12/2030"): the time whose own clause the question asks about.
+        # kết trước ngày 15/12/2030"): the times whose own clauses the question asks about.
+        asked = _asked_time_clauses(ev, task.quote, siblings)
+        if asked is not None:
+            quote = trim_quote(asked)
+            return Composition(
+                _without_label(quote).rstrip(" .;,") + ".",
+                (_task_citation(ev, task, quote, score),),
+                score,
+            )
         task = max(siblings, key=lambda t: _time_clause_coverage(ev, t))
     line, quote = _task_time_quote(ev, task)
     meta = ev.meta(task.doc_id)
@@ -496,6 +508,31 @@ def _compose_deadline(ev: Evidence) -> Composition | None:
     if reading:
         text += f" ({reading})"
     return Composition(text, (_task_citation(ev, task, quote, score),), score)
+
+
+def _asked_time_clauses(ev: Evidence, quote: str, siblings: list[Task]) -> str | None:
+    """The run of `quote` from the first to the last time clause the question asks about,
+    when it asks about more than one ("báo cáo sơ kết hằng năm và báo cáo tổng kết"). A
+    clause is asked about when the question has a word of it that no other clause has."""
+    clauses = []
+    for task in siblings:
+        span = focus_span(quote, task.time.text) if task.time else None
+        clause = _clause_around(quote, span) if span else None
+        if clause is not None and clause not in clauses:
+            clauses.append(clause)
+    if len(clauses) < 2:
+        return None
+    asked_words = {fold(term) for term in ev.query.match_terms}
+    words = [set(re.findall(r"\w+", fold(quote[start:end]))) for start, end in clauses]
+    asked = [
+        clause
+        for i, clause in enumerate(clauses)
+        if asked_words & (words[i] - set().union(*(w for j, w in enumerate(words) if j != i)))
+    ]
+    if len(asked) < 2:
+        return None
+    start, end = min(c[0] for c in asked), max(c[1] for c in asked)
+    return quote[start:end] if end - start <= MAX_SENTENCE else None
 
 
 def _time_clause_coverage(ev: Evidence, task: Task) -> float:
@@ -603,7 +640,7 @@ _ASKS_WHAT = re.compile(r"\b(?:de an|viec|hoat dong|noi dung|nhiem vu|ke hoach) 
 # "ai chịu trách nhiệm thi hành Quyết định?" by the decision's last article ("... chịu trách
 # nhiệm thi hành Quyết định này").
 _RELATIONS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"\bqua (?:co quan|don vi|bo phan|ai) nao\b"), re.compile(r"\(qua\s")),
+    (re.compile(r"\bqua (?:(?:co quan|don vi|bo phan|ai) nao|dau)\b"), re.compile(r"\(qua\s")),
     # "UBND tỉnh báo cáo kết quả lên cơ quan nào?": whom the report goes to, which the
     # sentence with "báo cáo <agency>" states, not the role line of the task around it
     (
@@ -917,6 +954,7 @@ def compose_target(ev: Evidence) -> Composition | None:
     wants_percent = bool(re.search(r"%|phan tram|ty le|ti le", folded_q))
     wants_money = bool(_ASKS_MONEY.search(folded_q))
     unit = _asked_unit(folded_q)
+    wants_target = _ASKS_TARGET.search(folded_q) is not None
     # Numbers the question names ("Tổ công tác 151", "Nghị quyết 09") name things; they are
     # not the figure it asks for.
     named = set(re.findall(r"\d+", ev.question))
@@ -933,8 +971,10 @@ def compose_target(ev: Evidence) -> Composition | None:
         if wants_percent:
             return re.search(rf"\b{unit}\b", fold(sentence)) is not None
         # "có bao nhiêu đối tượng truy nã?" asks for a count of them: "30% số đối tượng truy
-        # nã hiện có" is a share, and says nothing of how many there are.
-        return re.search(rf"\d[\d.,]*\s+(?:\w+\s+)?{unit}\b", fold(sentence)) is not None
+        # nã hiện có" is a share, and says nothing of how many there are. A target set in
+        # shares ("chỉ tiêu ... bao nhiêu xã đạt": "ít nhất 80% xã") is the target asked.
+        share = r"\s*%?" if wants_target else ""
+        return re.search(rf"\d[\d.,]*{share}\s+(?:\w+\s+)?{unit}\b", fold(sentence)) is not None
 
     passages = _passages(ev, keep=figure)
     passages = [p for p in passages if not crime_mismatch(ev.query, p.sentence)]
@@ -946,6 +986,9 @@ def compose_target(ev: Evidence) -> Composition | None:
     citation = _span_citation(ev, best, _first_figure(best.text))
     text = _without_label(citation.quote).rstrip(" .;,") + "."
     return Composition(text, (citation,), best.score)
+
+
+_ASKS_TARGET = re.compile(r"\b(?:chi tieu|muc tieu|phan dau)\b")
 
 
 def _without_numbers(text: str, numbers: set[str]) -> str:

@@ -465,14 +465,40 @@ ANSWERED_FROM = [
         ("001_9b6bcd664ed356bd", "KH.II.1.e"),
         id="asked-when-a-recurrence-answers",
     ),
+    pytest.param(
+        "Hạn gửi báo cáo sơ kết hằng năm và báo cáo tổng kết thực hiện Nghị quyết 09-NQ/TU của"
+        " Đồng Tháp là ngày nào?",
+        ("hàng năm trước ngày 15/12", "15/12/2030"),
+        ("000_c6e6a45670724e7f", "IV.2"),
+        id="two-parallel-times-both-asked-are-both-quoted",
+    ),
+    pytest.param(
+        "Chương trình thực hiện Kết luận 13 đặt chỉ tiêu mỗi năm bao nhiêu cơ quan, doanh"
+        " nghiệp, nhà trường đạt tiêu chuẩn An toàn về ANTT?",
+        ("80% cơ quan, doanh nghiệp, nhà trường",),
+        ("004_836614bf9213366e", "II.1.2.đ"),
+        id="a-target-set-as-a-share-answers-how-many",
+    ),
+    pytest.param(
+        "Theo Quyết định 2224, các sở, ngành báo cáo tình hình, kết quả thực hiện gửi qua đâu?",
+        ("(qua Công an tỉnh)",),
+        ("001_9b6bcd664ed356bd", "KH.V.1"),
+        id="sent-through-where-is-the-qua-clause",
+    ),
 ]
 
 
-def test_asked_which_day_a_recurrence_without_one_does_not_answer(answerer):
+def test_asked_which_day_or_year_a_recurrence_without_one_does_not_answer(answerer):
     # the plan says "định kỳ sơ kết, tổng kết" and names no day
     answer = answerer.answer(
         "Theo Quyết định 2224 của Quảng Ngãi, việc sơ kết, tổng kết, rút kinh nghiệm công tác"
         " phòng, chống tội phạm phải làm vào ngày nào?"
+    )
+    assert answer.abstained
+    # nor one asking which year
+    answer = answerer.answer(
+        "Theo Quyết định 2224 của Quảng Ngãi, sơ kết, tổng kết, rút kinh nghiệm công tác phòng,"
+        " chống tội phạm vào năm nào?"
     )
     assert answer.abstained
 
