@@ -1041,13 +1041,18 @@ def compose_general(ev: Evidence) -> Composition | None:
     if not passages or not _states_what_is_asked(ev, passages[0]):
         return None
     best = passages[0]
-    # The clause grown by its neighbours that the question also asks about; "theo những văn
-    # bản nào?" asks for the documents the sentence goes on to list, which it does not name.
-    if _ASKS_SOURCES.search(fold(ev.question)):
+    listed = _listed_documents(ev, best) if _ASKS_DIRECTIVES.search(fold(ev.question)) else []
+    if len(listed) >= 2:
+        # "gắn với những chỉ thị, kết luận nào?": the documents the sentence lists, by number
+        # and date as printed; the sentence is the citation.
         citations = [_sentence_citation(ev, best)]
+        text = "; ".join(listed) + "."
     else:
-        citations = [_span_citation(ev, best)]
-    text = _without_label(citations[0].quote).rstrip(" .;,") + "."
+        # "theo những văn bản nào?" asks for the documents the sentence goes on to list,
+        # which it does not name; other questions get the clause grown by its neighbours.
+        asks_sources = _ASKS_SOURCES.search(fold(ev.question)) is not None
+        citations = [(_sentence_citation if asks_sources else _span_citation)(ev, best)]
+        text = _without_label(citations[0].quote).rstrip(" .;,") + "."
     opening = _task_opening(ev, best) if _ASKS_WHICH_TASK.search(fold(ev.question)) else None
     if opening is not None and opening.quote not in citations[0].quote:
         # "... có nhắc đến X không, trong nhiệm vụ nào?": X sits deep in a long sentence whose
@@ -1082,7 +1087,28 @@ def compose_general(ev: Evidence) -> Composition | None:
     return Composition(text, tuple(citations), best.score)
 
 
+_CITED_DOCUMENT = re.compile(
+    r"\b(?:Chỉ thị|Kết luận|Nghị quyết|Nghị định|Thông tư|Quyết định|Kế hoạch|Chương trình|"
+    r"Luật|Hướng dẫn(?:\s+liên\s+ngành)?)\s+số\s+(\d+)[\w/.()-]*(?:\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?",
+)
+
+
+def _listed_documents(ev: Evidence, passage: Passage) -> list[str]:
+    """Documents the passage's sentence cites from the clause on ("Chỉ thị số 46-CT/TW ngày
+    22/6/2015"), as printed on one line, without those the question names itself."""
+    text = passage.sentence[passage.start - passage.sentence_start :]
+    named = {ref.number for ref in ev.query.doc_refs}
+    found = [
+        " ".join(match.group().split())
+        for match in _CITED_DOCUMENT.finditer(text)
+        if str(int(match.group(1))) not in named
+    ]
+    return list(dict.fromkeys(found))
+
+
 _ASKS_SOURCES = re.compile(r"\b(?:van ban|quy dinh|nghi dinh|thong tu|luat|can cu) (?:nao|gi)\b")
+# Party documents are cited by number ("Chỉ thị số 46-CT/TW"), so each can be named.
+_ASKS_DIRECTIVES = re.compile(r"\b(?:chi thi|ket luan|nghi quyet) (?:nao|gi)\b")
 
 
 def _citing_first(ev: Evidence, passages: list[Passage]) -> list[Passage]:

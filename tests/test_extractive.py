@@ -485,6 +485,13 @@ ANSWERED_FROM = [
         ("001_9b6bcd664ed356bd", "KH.V.1"),
         id="sent-through-where-is-the-qua-clause",
     ),
+    pytest.param(
+        "Theo Chương trình thực hiện Kết luận 13 của Tỉnh ủy, việc lãnh đạo thực hiện Kết luận"
+        " phải gắn với những chỉ thị nào?",
+        ("Chỉ thị số 46-CT/TW ngày 22/6/2015", "Chỉ thị số 36-CT/TW ngày 16/8/2019"),
+        ("004_836614bf9213366e", "II.2.1.a"),
+        id="the-directives-a-sentence-lists-are-named-each",
+    ),
 ]
 
 
