@@ -429,7 +429,8 @@ def _compose_deadline(ev: Evidence) -> Composition | None:
         return horizon
 
     def timed(sentence: str) -> bool:
-        return bool(find_times(sentence)) or has_period_words(sentence)
+        # "Nghị quyết số 09-NQ/TU ngày 16/01/2026" dates the resolution, not a task.
+        return bool(find_times(without_codes(sentence))) or has_period_words(sentence)
 
     tasks = _rank_tasks(ev, lambda t: t.time is not None and bool(t.time.text.strip()))
     passages = _passages(ev, keep=timed)
@@ -443,9 +444,10 @@ def _compose_deadline(ev: Evidence) -> Composition | None:
         # "trước ngày nào?", "đến năm nào?": a task whose time line states no date or year
         # ("Định kỳ.", "Thường xuyên.") does not answer it; a passage that states one does.
         dated = [p for p in passages if states(p.text)]
-        if dated and (best_task is None or not _task_states(best_task[1], states)):
+        if dated:
             passages = dated + [p for p in passages if not states(p.text)]
             best_passage = passages[0]
+        if dated and (best_task is None or not _task_states(best_task[1], states)):
             tasks = [(s, t) for s, t in tasks if _task_states(t, states)]
             best_task = tasks[0] if tasks else None
     use_passage = best_passage is not None and (
@@ -460,7 +462,9 @@ def _compose_deadline(ev: Evidence) -> Composition | None:
             return None
         meta = ev.meta(best_passage.chunk.doc_id)
         year = meta.year if meta else None
-        needle = _mention_text(best_passage.text, find_times(best_passage.text, year))
+        needle = _mention_text(
+            best_passage.text, find_times(without_codes(best_passage.text), year)
+        )
         # Parallel clauses each with their own time ("cấp xã ... 18; cấp huyện ... 22"): the
         # clause that matched is the answer, not the whole sentence.
         parallel = bool(needle) and len(find_times(best_passage.sentence, year)) > 1

@@ -44,7 +44,8 @@ _CLAUSE = re.compile(r"(?<=;)\s+")
 _OPENERS = "+-–•(“\"'*"
 HEADING_MAX = 80  # longer section "titles" are first sentences of numbered paragraphs
 _SPELLING = CANONICAL_SPELLING  # "tỉ lệ" and "tỷ lệ" match as one
-_CODE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*")
+# A document code with the issue date that follows it ("09-NQ/TU ngày 16/01/2026").
+_CODE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ]\S*(?:,?\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}/\d{4}\b")
 _TIME_WORDS = re.compile(
     r"\b(?:thuong xuyen|hang (?:nam|quy|thang|tuan)|hang nam|dinh ky|truoc ngay|cham nhat|"
@@ -237,8 +238,8 @@ def has_period_words(text: str) -> bool:
 
 
 def without_codes(text: str) -> str:
-    """`text` without document codes ("2224/QĐ-UBND", "09-NQ/TU"), whose digits are neither a
-    figure nor a date."""
+    """`text` without document codes ("2224/QĐ-UBND", "09-NQ/TU") and their issue dates,
+    whose digits are neither a figure nor a date anything is due by."""
     return _CODE.sub(" ", text)
 
 

@@ -492,6 +492,14 @@ ANSWERED_FROM = [
         ("004_836614bf9213366e", "II.2.1.a"),
         id="the-directives-a-sentence-lists-are-named-each",
     ),
+    pytest.param(
+        "han gui ke hoach cua cac so, nganh ve UBND tinh theo KH trien khai NQ 09-NQ/TU cua"
+        " Dong Thap la ngay nao?",
+        ("20/5/2026",),
+        ("000_c6e6a45670724e7f", "IV.1"),
+        # "Nghị quyết số 09-NQ/TU ngày 16/01/2026" in the opening dates the resolution
+        id="a-cited-document's-date-is-no-deadline",
+    ),
 ]
 
 
