@@ -50,7 +50,7 @@ MAX_QUESTION_CHARS = 2000
 # A comparison searches each of at most this many plans for this many hits; when the question
 # names fewer than two plans, candidates come from the top of this many hits.
 COMPARISON_DOCUMENTS = 5
-COMPARISON_HITS = 3
+COMPARISON_HITS = 5
 COMPARISON_POOL = 12
 COMPARISON_SLACK = 0.1
 
@@ -207,7 +207,8 @@ class ExtractiveAnswerer:
             question=question,
             query=scoring,
             intent=intent,
-            hits=in_scope[: max(top_k, 1)],
+            # a comparison reads its turns of every plan, not the first plans' only
+            hits=in_scope if intent == "comparison" else in_scope[: max(top_k, 1)],
             index=state.index,
             stats=state.stats,
             titles=state.titles,

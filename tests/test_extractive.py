@@ -503,6 +503,18 @@ ANSWERED_FROM = [
 ]
 
 
+def test_a_comparison_reads_every_plans_turns_of_the_search(answerer):
+    # Đồng Tháp has two plans of 2026, so three plans fit: the third is read as well.
+    answer = answerer.answer(
+        "Kế hoạch phòng, chống tội phạm năm 2024 của Hải Dương và Kế hoạch phòng, chống tội"
+        " phạm, mua bán người năm 2026 của Đồng Tháp khác nhau thế nào về tỷ lệ điều tra,"
+        " khám phá án?"
+    )
+    assert "75%" in answer.answer and "80%" in answer.answer
+    cited = {(c.doc_id, c.section_path) for c in answer.citations}
+    assert {("003_b39ee1c3d8cc53e2", "I.3"), ("002_eaf36e0f570538e5", "I.3")} <= cited
+
+
 def test_asked_which_day_or_year_a_recurrence_without_one_does_not_answer(answerer):
     # the plan says "định kỳ sơ kết, tổng kết" and names no day
     answer = answerer.answer(
