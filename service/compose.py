@@ -1018,10 +1018,20 @@ def _first_figure(text: str) -> str:
     return match.group() if match else ""
 
 
-# "Quyết định ... có hiệu lực từ khi nào?" is answered by the clause that says when it takes
-# effect ("có hiệu lực thi hành kể từ ngày ký"), not by a task that merely names the decision.
-_ASKS_EFFECT = re.compile(r"\b(?:co|phat sinh) hieu luc\b")
-_STATES_EFFECT = re.compile(r"\bhieu luc\b.*\b(?:ke tu|tu ngay|tu khi|sau)\b")
+# Questions answered by the one clause that states the relation asked about, not by a task
+# that merely names the decision: when it takes effect ("có hiệu lực thi hành kể từ ngày
+# ký"), on whose proposal it was issued ("Theo đề nghị của Giám đốc Công an tỉnh tại Tờ
+# trình số ...").
+_STATED_CLAUSES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(r"\b(?:co|phat sinh) hieu luc\b"),
+        re.compile(r"\bhieu luc\b.*\b(?:ke tu|tu ngay|tu khi|sau)\b"),
+    ),
+    (
+        re.compile(r"\b(?:theo|xet) de nghi\b|\bto trinh (?:so )?(?:may|nao|bao nhieu)\b"),
+        re.compile(r"\b(?:theo|xet) de nghi cua\b"),
+    ),
+)
 
 
 def compose_general(ev: Evidence) -> Composition | None:
@@ -1029,9 +1039,10 @@ def compose_general(ev: Evidence) -> Composition | None:
     if basis is not None:
         return basis
     passages = _citing_first(ev, _passages(ev))
-    if _ASKS_EFFECT.search(fold(ev.question)):
-        effect = [p for p in passages if _STATES_EFFECT.search(fold(p.text))]
-        passages = effect + [p for p in passages if p not in effect]
+    for asked, stated in _STATED_CLAUSES:
+        if asked.search(fold(ev.question)):
+            first = [p for p in passages if stated.search(fold(p.text))]
+            passages = first + [p for p in passages if p not in first]
     duty = _DUTY.search(fold(ev.question)) is not None
     named = _named_agency_duties(ev, max_items=DUTY_ITEMS if duty else 1)
     if named is not None and (

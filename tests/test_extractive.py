@@ -500,6 +500,12 @@ ANSWERED_FROM = [
         # "Nghị quyết số 09-NQ/TU ngày 16/01/2026" in the opening dates the resolution
         id="a-cited-document's-date-is-no-deadline",
     ),
+    pytest.param(
+        "quyet dinh 2224 duoc ban hanh theo de nghi cua co quan nao",
+        ("Giám đốc Công an tỉnh", "5634/TTr-CAT-PV01(CS)"),
+        ("001_9b6bcd664ed356bd", "preamble"),
+        id="on-whose-proposal-is-the-theo-de-nghi-clause",
+    ),
 ]
 
 
