@@ -114,6 +114,25 @@ def typed_without_accents(questions: list[Question]) -> list[Question]:
     return [replace(q, question=fold(q.question), no_diacritics=True) for q in questions]
 
 
+def typed_half_accented(questions: list[Question]) -> list[Question]:
+    """The accented questions typed in a hurry: every other word without its marks ("Kế
+    hoach năm 2024 cua Hải Dương ..."). Questions already typed without accents are left
+    out, so the run measures the mixed form only."""
+    out = []
+    for q in questions:
+        if not has_diacritics(q.question):
+            continue
+        words = q.question.split()
+        half = " ".join(_unmarked(w) if i % 2 else w for i, w in enumerate(words))
+        out.append(replace(q, question=half))
+    return out
+
+
+def _unmarked(word: str) -> str:
+    """The word without its marks, case kept ("Dương" → "Duong")."""
+    return "".join(fold(c).upper() if c.isupper() else fold(c) for c in nfc(word))
+
+
 def load_dataset(path: Path | None = None) -> list[Question]:
     """Read a JSONL question set (default: the bundled `plans_qa.jsonl`)."""
     path = Path(path) if path is not None else DEFAULT_DATASET

@@ -78,6 +78,11 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask every question again as typed without accents (lower case, no diacritics)",
     )
+    p.add_argument(
+        "--half-accents",
+        action="store_true",
+        help="ask the accented questions again with every other word typed without accents",
+    )
     p.add_argument("--out", help="report folder (default: eval/reports/<timestamp>)")
     p.add_argument("--check", action="store_true", help="fail when below the committed baseline")
     p.add_argument("--write-baseline", action="store_true", help="store this run as the baseline")

@@ -22,7 +22,7 @@ from eval.dataset import (
     validate,
 )
 from ingest.errors import BadRequest
-from ingest.vntext import has_diacritics, index_form
+from ingest.vntext import fold, has_diacritics, index_form
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO_ROOT / "data" / "corpus"
@@ -327,3 +327,16 @@ def test_questions_typed_again_without_accents(questions: list[Question]) -> Non
     assert [q.id for q in stripped] == [q.id for q in questions[:20]]
     assert all(not has_diacritics(q.question) and q.no_diacritics for q in stripped)
     assert all(s.facts == q.facts for s, q in zip(stripped, questions[:20], strict=True))
+
+
+def test_questions_typed_again_half_accented(questions: list[Question]) -> None:
+    from eval.dataset import typed_half_accented
+
+    accented = [q for q in questions if has_diacritics(q.question)][:20]
+    half = typed_half_accented(questions[:40])
+    assert [q.id for q in half][:5] == [q.id for q in accented][:5]
+    for mixed, original in zip(half, accented, strict=False):
+        words, typed = mixed.question.split(), original.question.split()
+        assert len(words) == len(typed) and words[0] == typed[0]
+        assert all(not has_diacritics(w) for w in words[1::2])
+        assert [w.lower() for w in words[1::2]] == [fold(w) for w in typed[1::2]]

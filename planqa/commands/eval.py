@@ -32,6 +32,7 @@ def _command_line(args: argparse.Namespace) -> str:
             parts += [flag, str(value)]
     for flag, value in (
         ("--strip-accents", getattr(args, "strip_accents", False)),
+        ("--half-accents", getattr(args, "half_accents", False)),
         ("--check", args.check),
         ("--write-baseline", args.write_baseline),
         ("--no-progress", args.no_progress),
@@ -71,7 +72,7 @@ def _print_summary(report: dict, out_dir: Path) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from eval.configs import PRIMARY_CONFIG, parse_config_names
-    from eval.dataset import load_dataset, typed_without_accents
+    from eval.dataset import load_dataset, typed_half_accented, typed_without_accents
     from eval.gate import BASELINE_PATH, check, load_baseline, write_baseline
     from eval.harness import evaluate
     from eval.report import build_report, write_docs, write_report
@@ -95,6 +96,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     stripped = getattr(args, "strip_accents", False)
     if stripped:
         questions = typed_without_accents(questions)
+    if getattr(args, "half_accents", False):
+        questions = typed_half_accented(questions)
     if not questions:
         raise BadRequest("Bộ câu hỏi đánh giá rỗng.")
 
