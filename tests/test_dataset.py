@@ -36,6 +36,7 @@ HOLDOUT_DATASETS = {
     "k": REPO_ROOT / "eval" / "datasets" / "holdout3_qa.jsonl",
     "m": REPO_ROOT / "eval" / "datasets" / "holdout4_qa.jsonl",
     "n": REPO_ROOT / "eval" / "datasets" / "holdout5_qa.jsonl",
+    "p": REPO_ROOT / "eval" / "datasets" / "holdout6_qa.jsonl",
 }
 
 
