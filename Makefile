@@ -54,15 +54,12 @@ eval: setup
 
 # The fresh held-out sets: questions written from the plans without seeing the system, the
 # honest estimate of accuracy on new questions (reports in docs/eval/holdout*/report.md).
+HOLDOUTS = holdout holdout2 holdout3 holdout4 holdout5 holdout6
 eval-holdout: setup
-	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout_qa.jsonl \
-		--out docs/eval/holdout --no-progress
-	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout2_qa.jsonl \
-		--out docs/eval/holdout2 --no-progress
-	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout3_qa.jsonl \
-		--out docs/eval/holdout3 --no-progress
-	$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/holdout4_qa.jsonl \
-		--out docs/eval/holdout4 --no-progress
+	for name in $(HOLDOUTS); do \
+		$(BIN)/planqa eval --configs hybrid --dataset eval/datasets/$${name}_qa.jsonl \
+			--out docs/eval/$$name --no-progress || exit 1; \
+	done
 
 bench: setup
 	$(BIN)/planqa bench all

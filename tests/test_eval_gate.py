@@ -1,5 +1,5 @@
 """The regression gates CI runs: `planqa eval --check` against committed baselines, on a fixed
-subset of the development set (every 3rd question, spread over all five plans) and on the four
+subset of the development set (every 3rd question, spread over all five plans) and on the six
 held-out sets (questions written without seeing the system, docs/EVAL.md)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ GATES = {
             REPO_ROOT / "eval" / f"baseline_{name}.json",
             ["--dataset", str(DATASETS / f"{name}_qa.jsonl")],
         )
-        for name in ("holdout", "holdout2", "holdout3", "holdout4")
+        for name in ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
     },
 }
 
