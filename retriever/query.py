@@ -25,7 +25,7 @@ STOP_PHRASES: tuple[str, ...] = (
     "kia", "ấy", "vậy", "sao", "nhỉ", "ạ", "hả", "nhé", "đâu", "nên", "cần", "phải", "đã",
     "sẽ", "đang", "bị", "thế", "như", "một", "mỗi", "từng", "ra", "vào", "khi", "lúc", "số",
     "đề cập", "nhắc đến", "nhắc tới", "nói đến", "chưa", "với tư cách", "tư cách",
-    "cơ quan nào", "đơn vị nào",
+    "cơ quan nào", "đơn vị nào", "đặt ra", "yêu cầu gì", "những yêu cầu nào", "yêu cầu nào",
 )  # fmt: skip
 
 # Folded stop syllables that collide with content words when typed without accents:

@@ -171,7 +171,9 @@ class ExtractiveAnswerer:
         if not hits:
             gathered.abstain_reason = "no hits"
             return gathered
-        scope = question_scope(query, list(state.documents.values()), hits)
+        scope = question_scope(
+            query, list(state.documents.values()), hits, compares=intent == "comparison"
+        )
         if not scope.ok:
             gathered.abstain_reason = scope.problem
             return gathered

@@ -37,10 +37,14 @@ class Scope:
 
 
 def question_scope(
-    query: NormalizedQuery, documents: list[DocumentMeta], hits: list[SearchHit]
+    query: NormalizedQuery,
+    documents: list[DocumentMeta],
+    hits: list[SearchHit],
+    compares: bool = False,
 ) -> Scope:
     """Documents matching the province and document year the question names; a problem when
-    it names a province, year or document number the corpus does not hold."""
+    it names a province, year or document number the corpus does not hold. A question that
+    `compares` plans keeps every plan its words fit."""
     provinces = {meta.doc_id: document_province(meta) for meta in documents}
     corpus_provinces = {p for p in provinces.values() if p}
     unknown = [p for p in query.provinces if p not in corpus_provinces]
@@ -80,6 +84,12 @@ def question_scope(
         own = [meta for meta in candidates if _number_names(meta, ref)]
         if own:
             doc_ids = {meta.doc_id for meta in own}
+            continue
+        # "kế hoạch triển khai Nghị quyết 09-NQ/TU": the plan whose title implements it, not
+        # every plan of that province and year.
+        implementing = {m.doc_id for m in candidates if text_mentions_number(m.title, ref)}
+        if implementing and not compares:
+            doc_ids = (doc_ids & implementing) or implementing
             continue
         # "Quyết định 2224 của Quảng Ngãi và kế hoạch năm 2026 của Đồng Tháp": with several
         # plans named, the year belongs to one of them and the number to another.

@@ -206,6 +206,26 @@ def test_scope_of_province_year_and_number():
     assert both.ok and both.doc_ids == {"a", "b"}
 
 
+def test_scope_of_the_plan_implementing_the_resolution_named():
+    # two plans of one province and year: the one whose title implements the resolution
+    docs = [
+        _meta("a", "Đồng Tháp", 2026, title="Triển khai thực hiện Nghị quyết số 09-NQ/TU"),
+        _meta("c", "Đồng Tháp", 2026, title="Phòng, chống mua bán người năm 2026"),
+    ]
+    query = normalize_query("Kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp")
+    assert question_scope(query, docs, []).doc_ids == {"a"}
+    # ... unless the question compares it with the other
+    assert question_scope(query, docs, [], compares=True).doc_ids == {"a", "c"}
+
+
+def test_a_duty_the_implementing_plan_does_not_assign_gets_an_abstention(answerer):
+    # Sở Y tế has tasks in Đồng Tháp's other plan of 2026, none in the one implementing NQ 09
+    answer = answerer.answer(
+        "Theo kế hoạch triển khai Nghị quyết 09-NQ/TU của Đồng Tháp, Sở Y tế phải làm gì?"
+    )
+    assert answer.abstained
+
+
 def test_comparison_answers_each_plan_named_even_across_provinces(answerer):
     # One plan named by what it implements (KL 13, Quảng Ngãi), the other by province and year.
     answer = answerer.answer(

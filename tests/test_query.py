@@ -139,6 +139,9 @@ def test_asking_status_or_capacity_is_no_topic():
     # "cơ quan nào" asks who, like "ai"; "cơ quan" naming something stays
     assert "cơ" not in normalize_query("Theo đề nghị của cơ quan nào?").syllables
     assert "cơ" in normalize_query("Cơ quan thường trực là ai?").syllables
+    # "đặt ra yêu cầu gì đối với Quỹ": the Quỹ is the topic
+    asked = normalize_query("Kế hoạch đặt ra yêu cầu gì đối với Quỹ phòng, chống tội phạm?")
+    assert not {"đặt", "yêu", "cầu"} & set(asked.syllables) and "quỹ" in asked.syllables
     assert {"trưởng", "ban"} <= set(query.syllables)
     # typed without accents "chua" may be chữa (sửa chữa): kept
     assert "chua" in normalize_query("sua chua co so vat chat").folded_syllables
