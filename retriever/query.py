@@ -8,6 +8,7 @@ word segmentation (underthesea, via ingest.tokenize) is loaded on first use.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,8 +45,14 @@ FOLDED_SPELLING: dict[str, str] = {fold(i): fold(y) for i, y in CANONICAL_SPELLI
 
 def folded_variants(syllables: tuple[str, ...]) -> tuple[str, ...]:
     """Folded syllables with their other i/y spelling, for a search of the folded text."""
-    other = {y: i for i, y in FOLDED_SPELLING.items()} | FOLDED_SPELLING
-    return tuple(dict.fromkeys(list(syllables) + [other[s] for s in syllables if s in other]))
+    return tuple(dict.fromkeys([*syllables, *_other_spellings(syllables, FOLDED_SPELLING)]))
+
+
+def _other_spellings(syllables: Sequence[str], spelling: dict[str, str]) -> list[str]:
+    """The other i/y spelling (`spelling` maps i forms to y forms) of each syllable that
+    has one, so both are searched."""
+    other = {y: i for i, y in spelling.items()} | spelling
+    return [other[s] for s in syllables if s in other]
 
 
 # Document types that may precede a number ("Kế hoạch số 58"), in folded form → display.
@@ -198,12 +205,6 @@ def _is_year_like(match: re.Match[str]) -> bool:
     return not match.group(2) and 1900 <= int(match.group(3)) <= 2099
 
 
-def _spelling_variants(syllables: list[str]) -> list[str]:
-    """The other i/y spelling of each syllable that has one, so both are searched."""
-    other = {v: k for k, v in CANONICAL_SPELLING.items()} | CANONICAL_SPELLING
-    return [other[s] for s in syllables if s in other]
-
-
 def find_doc_types(text: str) -> tuple[str, ...]:
     """Document types a question names ("Chương trình", "Quyết định", ...)."""
     folded = fold(nfc(text))
@@ -283,7 +284,7 @@ def normalize_query(question: str) -> NormalizedQuery:
     syllables = split_syllables(expanded_surface)
     short_forms = [a.short.lower() for a in abbrs]
     content = content_syllables(syllables) + [s for s in short_forms if accented]
-    content += _spelling_variants(content)
+    content += _other_spellings(content, CANONICAL_SPELLING)
     folded_all = [fold(s) for s in syllables]
     folded_content = content_syllables(folded_all, folded=True) + [fold(s) for s in short_forms]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ingest.header import DOC_CODE
 from ingest.protocols import IndexReader
 from ingest.types import Citation, DocumentMeta, SearchHit, Section, Task
 from ingest.vntext import fold
@@ -413,14 +414,6 @@ def compose_deadline(ev: Evidence) -> Composition | None:
     return composed
 
 
-_WANTS_DAY = re.compile(r"\b(?:ngay nao|truoc ngay|ngay bao nhieu)\b")
-
-
-def _states_day(text: str) -> bool:
-    """A date ("20/5/2026") or a day of a period ("trước ngày 22 tháng cuối quý")."""
-    return _has_date(text) or re.search(r"\bngay\s+\d{1,2}\b", fold(text)) is not None
-
-
 def _compose_deadline(ev: Evidence) -> Composition | None:
     from ingest.timeparse import find_times
 
@@ -566,6 +559,16 @@ def _plan_horizon(ev: Evidence) -> Composition | None:
 
 
 _WANTS_DATE = re.compile(r"\b(?:ngay nao|truoc ngay|han chot|thoi han (?:nao|la)|ngay bao nhieu)\b")
+# Of those, the ones no time but a day answers: "hạn chót", "thời hạn là" may be a month or a
+# quarter ("Quý III/2026"), so a time naming no day still answers them (compose_deadline).
+_WANTS_DAY = re.compile(r"\b(?:ngay nao|truoc ngay|ngay bao nhieu)\b")
+
+
+def _states_day(text: str) -> bool:
+    """A date ("20/5/2026") or a day of a period ("trước ngày 22 tháng cuối quý")."""
+    return _has_date(text) or re.search(r"\bngay\s+\d{1,2}\b", fold(text)) is not None
+
+
 _WANTS_YEAR = re.compile(r"\b(?:nam nao|nam bao nhieu)\b")
 
 
@@ -1104,7 +1107,8 @@ def compose_general(ev: Evidence) -> Composition | None:
 
 _CITED_DOCUMENT = re.compile(
     r"\b(?:Chỉ thị|Kết luận|Nghị quyết|Nghị định|Thông tư|Quyết định|Kế hoạch|Chương trình|"
-    r"Luật|Hướng dẫn(?:\s+liên\s+ngành)?)\s+số\s+(\d+)[\w/.()-]*(?:\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?",
+    rf"Luật|Hướng dẫn(?:\s+liên\s+ngành)?)\s+số\s+(?P<code>{DOC_CODE.pattern})"
+    r"(?:,?\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?",
 )
 
 
@@ -1116,7 +1120,7 @@ def _listed_documents(ev: Evidence, passage: Passage) -> list[str]:
     found = [
         " ".join(match.group().split())
         for match in _CITED_DOCUMENT.finditer(text)
-        if str(int(match.group(1))) not in named
+        if str(int(re.split(r"\D", match["code"], maxsplit=1)[0])) not in named
     ]
     return list(dict.fromkeys(found))
 

@@ -128,6 +128,9 @@ _COMPILED = tuple(
 )
 
 
+_RESPONSIBILITY = next(patterns for intent, patterns in _COMPILED if intent == "responsibility")
+
+
 def _folded(question: str) -> str:
     """The question folded, one space apart, "ki"/"ti" in the y form the patterns use."""
     folded = " ".join(fold(question).split())
@@ -167,8 +170,7 @@ def also_asks_who(question: str) -> bool:
     """A deadline question that asks who as well ("phải trình khi nào và do sở nào chủ
     trì?"): the deadline rules come first, so the second part is read here."""
     folded = _folded(question)
-    patterns = dict(_COMPILED)["responsibility"]
-    return any(pattern.search(folded) for pattern in patterns)
+    return any(pattern.search(folded) for pattern in _RESPONSIBILITY)
 
 
 def secondary_intent(question: str) -> str:
